@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+// SIDER-Swift: single-image facial geometric detail recovery (see README.md).
+import PackageDescription
+
+let optimized: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "SIDER",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "sider", targets: ["sider"]),
+        .library(name: "SiderPipeline", targets: ["SiderPipeline"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+    ],
+    targets: [
+        // C libraries (Debian packages, see scripts/setup).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng16",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
+
+        // Stage modules, lowest first.
+        .target(name: "SiderCore", dependencies: ["CBLAS", .product(name: "Logging", package: "swift-log")],
+                swiftSettings: optimized),
+        .target(name: "ImageIO", dependencies: ["SiderCore", "CPNG", "CTurboJPEG"], swiftSettings: optimized),
+        .target(name: "TFLite", dependencies: ["SiderCore"], swiftSettings: optimized),
+        .target(name: "Landmarks", dependencies: ["SiderCore", "ImageIO", "TFLite"], swiftSettings: optimized),
+        .target(name: "Geometry", dependencies: ["SiderCore", "ImageIO"], swiftSettings: optimized),
+        .target(name: "MorphableModels", dependencies: ["SiderCore", "Geometry", "ZIPFoundation"],
+                swiftSettings: optimized),
+        .target(name: "NeuralFields", dependencies: ["SiderCore"], swiftSettings: optimized),
+        .target(name: "SiderPipeline",
+                dependencies: ["SiderCore", "ImageIO", "Landmarks", "Geometry", "MorphableModels", "NeuralFields"],
+                swiftSettings: optimized),
+        .target(name: "Evaluation", dependencies: ["SiderCore", "ImageIO", "Geometry", "SiderPipeline"],
+                swiftSettings: optimized),
+        .executableTarget(name: "sider",
+                          dependencies: ["SiderCore", "ImageIO", "TFLite", "Landmarks", "Geometry",
+                                         "MorphableModels", "NeuralFields", "SiderPipeline", "Evaluation",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                         .product(name: "Logging", package: "swift-log")],
+                          swiftSettings: optimized),
+
+        .testTarget(name: "SiderCoreTests", dependencies: ["SiderCore"]),
+        .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
+        .testTarget(name: "TFLiteTests", dependencies: ["TFLite"]),
+        .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "ImageIO"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
+        .testTarget(name: "MorphableModelsTests", dependencies: ["MorphableModels", "Geometry"]),
+        .testTarget(name: "NeuralFieldsTests", dependencies: ["NeuralFields"]),
+        .testTarget(name: "SiderPipelineTests", dependencies: ["SiderPipeline", "Geometry", "NeuralFields", "ImageIO"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Geometry"]),
+    ]
+)

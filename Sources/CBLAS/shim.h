@@ -1,0 +1,4 @@
+#include <cblas.h>
+/* OpenBLAS extension: set its thread count so it cooperates with our own threading. */
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);

@@ -1,0 +1,7 @@
+import ArgumentParser
+
+extension Sider {
+    /// Every subcommand, each in its own file. Add new jobs here.
+    static let jobs: [any ParsableCommand.Type] = [
+    ]
+}
