@@ -14,6 +14,7 @@ struct ConvertImageCommand: ParsableCommand {
     @Argument(help: "Output PNG (omit to only decode and report).") var output: String?
     @Option(help: "Shrink so that the longer side is at most this many pixels.") var maxSide: Int?
     @Option(help: "Decode this many times and report the median time.") var `repeat`: Int = 1
+    @Flag(help: "Also time a 256×256 rotated affine warp, a resize to half size and to 1/8 size.") var timing = false
 
     func run() throws {
         do {
@@ -27,6 +28,7 @@ struct ConvertImageCommand: ParsableCommand {
             }
             times.sort()
             print("\(input): \(image.width)×\(image.height), decode \(String(format: "%.2f", times[times.count / 2])) ms (median of \(times.count))")
+            if timing { Self.reportResamplingTimes(image) }
             if let maxSide, maxSide > 0, max(image.width, image.height) > maxSide {
                 let s = Double(maxSide) / Double(max(image.width, image.height))
                 image = image.resized(width: max(1, Int((Double(image.width) * s).rounded())),
@@ -40,5 +42,21 @@ struct ConvertImageCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(e.message)\n".utf8))
             throw ExitCode.failure
         }
+    }
+
+    /// Median of 9 runs of each resampling operation, in ms.
+    static func reportResamplingTimes(_ image: RGBImage) {
+        func median(_ body: () -> Void) -> String {
+            var t: [Double] = []
+            for _ in 0..<9 { let w = Stopwatch(); body(); t.append(w.milliseconds) }
+            return String(format: "%.2f ms", t.sorted()[4])
+        }
+        let w = image.width, h = image.height
+        let side = Float(min(w, h)) / 256
+        let m = AffineTransform2D.translation(Float(w) / 2, Float(h) / 2) * .rotation(0.3) * .scale(side, side)
+            * .translation(-128, -128)
+        print("warp 256×256 (rotated, \(String(format: "%.1f", side))× shrink): \(median { _ = image.warpedAffine(m, width: 256, height: 256) })")
+        print("resize to \(w / 2)×\(h / 2): \(median { _ = image.resized(width: w / 2, height: h / 2) })")
+        print("resize to \(w / 8)×\(h / 8): \(median { _ = image.resized(width: w / 8, height: h / 8) })")
     }
 }
