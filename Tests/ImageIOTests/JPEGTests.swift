@@ -65,6 +65,15 @@ struct JPEGTests {
         }
     }
 
+    @Test func orientationStoredAsLongIsAccepted() throws {
+        let jpeg = try JPEGEncoder.encode(Fixture.quadrants(width: 16, height: 8))
+        for bigEndian in [false, true] {
+            let img = try ImageDecoder.decode(Self.insertingExif(orientation: 8, bigEndian: bigEndian, into: jpeg, asLong: true))
+            #expect(img.width == 8 && img.height == 16)
+            #expect(maxAbs(img[2, 2] - Fixture.green) < 0.05)
+        }
+    }
+
     @Test func malformedExifIsIgnored() throws {
         let jpeg = try JPEGEncoder.encode(Fixture.quadrants(width: 16, height: 8))
         var bad = [UInt8](Self.insertingExif(orientation: 6, bigEndian: false, into: jpeg))
@@ -101,14 +110,14 @@ struct JPEGTests {
     // MARK: helpers
 
     /// Inserts an APP1 Exif segment with one IFD0 entry (0x0112 SHORT = orientation) after SOI.
-    static func insertingExif(orientation: Int, bigEndian: Bool, into jpeg: Data) -> Data {
+    static func insertingExif(orientation: Int, bigEndian: Bool, into jpeg: Data, asLong: Bool = false) -> Data {
         func u16(_ v: Int) -> [UInt8] { bigEndian ? [UInt8(v >> 8), UInt8(v & 255)] : [UInt8(v & 255), UInt8(v >> 8)] }
         func u32(_ v: Int) -> [UInt8] { bigEndian ? u16(v >> 16) + u16(v & 0xFFFF) : u16(v & 0xFFFF) + u16(v >> 16) }
         var tiff: [UInt8] = bigEndian ? [0x4D, 0x4D] : [0x49, 0x49]
         tiff += u16(42) + u32(8)                                   // header, IFD0 at offset 8
         tiff += u16(2)                                             // two entries
         tiff += u16(0x010F) + u16(2) + u32(4) + Array("Cam\0".utf8) // Make (ASCII, inline), not ours
-        tiff += u16(0x0112) + u16(3) + u32(1) + u16(orientation) + [0, 0]
+        tiff += u16(0x0112) + (asLong ? u16(4) + u32(1) + u32(orientation) : u16(3) + u32(1) + u16(orientation) + [0, 0])
         tiff += u32(0)                                             // no next IFD
         let payload = Array("Exif\0\0".utf8) + tiff
         let segment: [UInt8] = [0xFF, 0xE1, UInt8((payload.count + 2) >> 8), UInt8((payload.count + 2) & 255)] + payload

@@ -49,7 +49,8 @@ struct PNGTests {
         let depth = GrayImage(width: 3, height: 2, values: [0, 0.25, 0.5, 0.75, 1, 0.125])
         let durl = dir.appendingPathComponent("d.png")
         try PNGEncoder.saveGray16(depth, to: durl)
-        let dback = try PNGDecoder.decodeGray16(try Data(contentsOf: durl))
+        let dback = try PNGDecoder.loadGray16(durl)
+        #expect(RGBImage(gray: depth)[1, 0] == SIMD3(repeating: 0.25))
         #expect(zip(dback.values, depth.values).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 

@@ -92,6 +92,9 @@ struct ResamplingTests {
                 #expect(out[x, y] == ((sx < 12 && sy >= 0) ? img[sx, sy] : border), "(\(x), \(y))")
             }
         }
+        // Without a border colour the edge repeats.
+        let clamped = img.warpedAffine(.translation(1, 0), width: 12, height: 9, border: nil)
+        for y in 0..<9 { #expect(clamped[11, y] == img[11, y] && clamped[10, y] == img[11, y]) }
         // Half a pixel: the average of horizontal neighbours.
         let half = img.warpedAffine(.translation(0.5, 0), width: 12, height: 9)
         #expect(maxAbs(half[4, 3] - (img[4, 3] + img[5, 3]) / 2) < 1e-6)
