@@ -31,6 +31,7 @@ public enum MeshIO {
         let isPLY: Bool
         if let f = format { isPLY = f != .obj } else { isPLY = bytes.starts(with: Array("ply".utf8)) }
         let mesh = isPLY ? try PLYFormat.read(bytes, name: name) : try OBJFormat.read(bytes, name: name)
+        guard !mesh.vertices.isEmpty else { throw SiderError(.badInput, "\(name): no vertices (not a mesh file?)") }
         try mesh.validate(name: name)
         return mesh
     }

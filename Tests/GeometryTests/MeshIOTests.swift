@@ -32,6 +32,14 @@ struct MeshIOTests {
         #expect(m.uvs == nil)
     }
 
+    @Test func objWithCRLFAndExtraColumnsAndEmptyFile() throws {
+        let text = "v 0 0 0 1 0 0\r\nv 1 0 0 0 1 0\r\nv 0 1 0 0 0 1\r\n\r\nf 1 2 3\r\n"
+        let m = try MeshIO.decode(Data(text.utf8), name: "crlf.obj")
+        #expect(m.vertices == [SIMD3(0, 0, 0), SIMD3(1, 0, 0), SIMD3(0, 1, 0)] && m.faces == [SIMD3(0, 1, 2)])
+        #expect(throws: SiderError.self) { try MeshIO.decode(Data("# nothing\n".utf8), name: "empty.obj") }
+        #expect(throws: SiderError.self) { try MeshIO.save(m, to: Fixture.tempURL("x.stl")) }
+    }
+
     @Test func objKeepsConsistentUVs() throws {
         let text = "v 0 0 0\nv 1 0 0\nv 0 1 0\nvt 0.25 0.5\nvt 0.75 0.5\nvt 0.25 1\nf 1/1 2/2 3/3\n"
         let m = try MeshIO.decode(Data(text.utf8), name: "t.obj")
