@@ -10,7 +10,10 @@ import SiderCore
 /// `MarchingCubesTable` and are oriented so that normals (b−a)×(c−a) point towards increasing
 /// f (outwards for an SDF that is negative inside). Values < iso count as inside. Both passes
 /// (edge vertices, cube triangles) run over z-slabs across the cores; the output order is
-/// deterministic. `normals` are left nil (use `withVertexNormals()`).
+/// deterministic. `normals` are left nil (use `withVertexNormals()`). Where the field is
+/// exactly `iso` at a lattice point, the vertices of the edges meeting there coincide in space
+/// (still distinct indices, so the mesh stays combinatorially watertight) and some triangles
+/// have zero area.
 public enum MarchingCubes {
     public static func extract(_ grid: ScalarGrid, isoLevel: Float = 0, clip: BoundingBox? = nil) throws -> TriangleMesh {
         let L = grid.layout
