@@ -24,7 +24,7 @@ public struct CumulativeErrorPlot: Sendable {
     /// Plot area in canvas pixels (origin top-left, y down).
     public var plotLeft: Double { 72 }
     public var plotRight: Double { Double(width) - 24 }
-    public var plotTop: Double { 40 }
+    public var plotTop: Double { 60 }
     public var plotBottom: Double { Double(height) - 56 }
 
     /// Canvas position of data point (error, percentage).
@@ -60,12 +60,13 @@ public struct CumulativeErrorPlot: Sendable {
 
     /// Legend box rows (lower right, inside the plot area): top-left corner and row height.
     public var legendRowHeight: Double { 18 }
-    public var legendWidth: Double {
+    /// Legend width for text whose characters advance `charWidth` pixels.
+    public func legendWidth(charWidth: Double) -> Double {
         let longest = curves.map { $0.label.count }.max() ?? 0
-        return Double(longest) * 7 + 44
+        return Double(longest) * charWidth + 44
     }
-    public var legendOrigin: (Double, Double) {
-        (plotRight - legendWidth - 8, plotBottom - 8 - legendRowHeight * Double(curves.count) - 6)
+    public func legendOrigin(charWidth: Double) -> (Double, Double) {
+        (plotRight - legendWidth(charWidth: charWidth) - 8, plotBottom - 8 - legendRowHeight * Double(curves.count) - 6)
     }
 
     static func niceStep(_ range: Double) -> Double {

@@ -32,9 +32,9 @@ public enum SVGPlotWriter {
             s += "<polyline fill=\"none\" stroke=\"\(hex(plot.colour(ofCurve: i)))\" stroke-width=\"2\" points=\"\(pts)\"/>\n"
         }
         if !plot.curves.isEmpty {
-            let (lx, ly) = plot.legendOrigin
+            let (lx, ly) = plot.legendOrigin(charWidth: charWidth)
             let h = plot.legendRowHeight * Double(plot.curves.count) + 6
-            s += "<rect x=\"\(f(lx))\" y=\"\(f(ly))\" width=\"\(f(plot.legendWidth))\" height=\"\(f(h))\" fill=\"white\" stroke=\"#888888\"/>\n"
+            s += "<rect x=\"\(f(lx))\" y=\"\(f(ly))\" width=\"\(f(plot.legendWidth(charWidth: charWidth)))\" height=\"\(f(h))\" fill=\"white\" stroke=\"#888888\"/>\n"
             for (i, curve) in plot.curves.enumerated() {
                 let y = ly + 3 + plot.legendRowHeight * (Double(i) + 0.5)
                 s += line(lx + 6, y, lx + 30, y, hex(plot.colour(ofCurve: i)), 2)
@@ -44,6 +44,9 @@ public enum SVGPlotWriter {
         s += "</svg>\n"
         return s
     }
+
+    /// Approximate advance of a 12 px sans-serif character.
+    static let charWidth = 7.0
 
     static func line(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double, _ colour: String, _ w: Double) -> String {
         "<line x1=\"\(f(x0))\" y1=\"\(f(y0))\" x2=\"\(f(x1))\" y2=\"\(f(y1))\" stroke=\"\(colour)\" stroke-width=\"\(f(w))\"/>\n"
