@@ -50,7 +50,7 @@ struct EvalCommand: ParsableCommand {
     var maxError: Double = 8
 
     func run() throws {
-        do {
+        try reportingErrors {
             let predURL = URL(fileURLWithPath: predMesh), gtURL = URL(fileURLWithPath: gt)
             let scan = try MeshIO.load(gtURL)
             let predicted = try MeshIO.load(predURL)
@@ -77,9 +77,6 @@ struct EvalCommand: ParsableCommand {
             try MeshIO.save(try result.region.crop(scan), to: dir.appendingPathComponent("scan_cropped.obj"))
             print(report.summary)
             print("wrote \(dir.path)/{eval.json,cumulative_error.png,cumulative_error.svg,aligned.obj,scan_cropped.obj}")
-        } catch let error as SiderError {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-            throw ExitCode.failure
         }
     }
 
@@ -136,11 +133,11 @@ struct EvalReport: Codable {
         let s = result.statistics
         var lines = [String(format: "NoW scan-to-mesh error (%d of %d scan vertices in the face region, radius %.1f):",
                             result.croppedVertexCount, result.scanVertexCount, Double(result.region.radius)),
-                     String(format: "  median %.4f  mean %.4f  std %.4f  (p90 %.4f, max %.4f)", s.median, s.mean, s.std, s.p90, s.max),
-                     String(format: "  landmark Procrustes: scale %.6f, RMS of the 7 landmarks %.4f",
+                     String(format: "  median %.4g  mean %.4g  std %.4g  (p90 %.4g, max %.4g)", s.median, s.mean, s.std, s.p90, s.max),
+                     String(format: "  landmark Procrustes: scale %.6f, RMS of the 7 landmarks %.4g",
                             result.landmarkTransform.scale, result.landmarkRMS)]
         if let r = result.refinement {
-            lines.append(String(format: "  refinement: %d iterations, RMS %.4f → %.4f, final scale %.6f",
+            lines.append(String(format: "  refinement: %d iterations, RMS %.4g → %.4g, final scale %.6f",
                                 r.iterations, r.initialRMS, r.finalRMS, result.transform.scale))
         }
         lines.append(String(format: "  time %.2f s", result.seconds))
