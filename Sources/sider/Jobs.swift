@@ -4,5 +4,6 @@ extension Sider {
     /// Every subcommand, each in its own file. Add new jobs here.
     static let jobs: [any ParsableCommand.Type] = [
         EvalCommand.self,
+        RenderScanCommand.self,
     ]
 }

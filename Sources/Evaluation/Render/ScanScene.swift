@@ -1,3 +1,4 @@
+import Geometry
 import SiderCore
 
 /// Everything known about a ground-truth render: image size, pinhole intrinsics, the scan's
@@ -22,6 +23,18 @@ public struct ScanScene: Sendable, Equatable, Codable {
     public var lighting: SceneLighting
     public var background: SceneBackground
     public var seed: UInt64
+
+    public init(width: Int, height: Int, fx: Float, fy: Float, cx: Float, cy: Float, yaw: Float = 0, pitch: Float = 0,
+                roll: Float = 0, pose: SimilarityTransform, lighting: SceneLighting, background: SceneBackground,
+                seed: UInt64 = 0) {
+        self.width = width; self.height = height
+        self.fx = fx; self.fy = fy; self.cx = cx; self.cy = cy
+        self.yaw = yaw; self.pitch = pitch; self.roll = roll
+        self.pose = pose
+        self.lighting = lighting
+        self.background = background
+        self.seed = seed
+    }
 
     /// Ranges the sampler draws from.
     public struct Ranges: Sendable, Equatable {
@@ -83,10 +96,9 @@ public struct ScanScene: Sendable, Equatable, Codable {
                          background: background, seed: seed)
     }
 
-    /// Pixel coordinates of a camera-frame point (nil behind the camera).
-    public func project(_ p: SIMD3<Float>) -> SIMD2<Float>? {
-        guard p.z > 1e-6 else { return nil }
-        return SIMD2(fx * p.x / p.z + cx, fy * p.y / p.z + cy)
+    /// The pinhole camera of the image.
+    public var camera: PinholeCamera {
+        PinholeCamera(fx: fx, fy: fy, cx: cx, cy: cy, width: width, height: height)
     }
 }
 

@@ -9,9 +9,14 @@ public enum SceneBackground: Sendable, Equatable, Codable {
     case plain(SIMD3<Float>)
     case textured(top: SIMD3<Float>, bottom: SIMD3<Float>, seed: UInt64)
 
-    /// A background drawn from `g`: plain or textured with equal probability, muted colours.
+    /// A background drawn from `g`: plain or textured with equal probability, in muted colours
+    /// (a grey level mixed 25 % with a random colour, like walls and studio backdrops).
     public static func sample(_ g: inout SeededGenerator) -> SceneBackground {
-        func muted() -> SIMD3<Float> { SIMD3(g.uniform(0.15, 0.8), g.uniform(0.15, 0.8), g.uniform(0.15, 0.8)) }
+        func muted() -> SIMD3<Float> {
+            let grey = g.uniform(0.2, 0.85)
+            let hue = SIMD3<Float>(g.uniform(), g.uniform(), g.uniform())
+            return SIMD3(repeating: grey * 0.75) + 0.25 * hue
+        }
         if g.uniform() < 0.5 { return .plain(muted()) }
         return .textured(top: muted(), bottom: muted(), seed: g.next())
     }
