@@ -19,7 +19,9 @@ struct EvalCommand: ParsableCommand {
         Without --gt-landmarks, SCAN's .ljson/.pp/.landmarks.json sibling is used. Without \
         --pred-landmarks, PRED_MESH's .landmarks.json sibling is used, or — when the prediction has \
         the scan's triangles (a re-posed copy) — the scan landmarks are carried over through their \
-        triangles and barycentric coordinates.
+        triangles and barycentric coordinates. With --pred-camera, --pred-landmarks holds the \
+        pipeline's 68 image landmarks: each is cast along its camera ray onto the predicted mesh \
+        (in that camera's frame) and placed at the first hit.
         """)
 
     @Argument(help: "Predicted mesh (OBJ or PLY), in any similarity frame.")
@@ -31,8 +33,11 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Ground-truth landmarks (68 iBUG or 7 NoW points).")
     var gtLandmarks: String?
 
-    @Option(help: "Predicted-mesh landmarks (68 iBUG or 7 NoW points).")
+    @Option(help: "Predicted-mesh landmarks: 3D (68 iBUG or 7 NoW points), or with --pred-camera the 68 image landmarks (landmarks.json points68).")
     var predLandmarks: String?
+
+    @Option(help: "Camera of the predicted mesh's frame (JSON with fx, fy, cx, cy; e.g. render-scan's scene.json): back-project 2D --pred-landmarks onto the mesh.")
+    var predCamera: String?
 
     @Option(help: "Output folder.")
     var out: String = "out/eval"
@@ -56,8 +61,17 @@ struct EvalCommand: ParsableCommand {
             let predicted = try MeshIO.load(predURL)
             let gtLM = try LandmarkFile.load(try EvalCommand.landmarkURL(gtLandmarks, beside: gtURL,
                                                                           extensions: ["ljson", "pp", "landmarks.json"]))
-            let predLM = try EvalCommand.predictedLandmarks(predLandmarks, predURL: predURL, predicted: predicted,
-                                                             scan: scan, scanLandmarks: gtLM)
+            let predLM: (landmarks: FaceLandmarks3D, source: String)
+            if let predCamera {
+                guard let predLandmarks else { throw SiderError(.badInput, "--pred-camera needs --pred-landmarks (the 68 image landmarks)") }
+                let camera = try ImageLandmarkFile.loadCamera(URL(fileURLWithPath: predCamera))
+                let points = try ImageLandmarkFile.load(URL(fileURLWithPath: predLandmarks))
+                predLM = (try LandmarkBackProjection.landmarks(ibug68: points, camera: camera, mesh: predicted),
+                          "\(predLandmarks) back-projected with the camera of \(predCamera)")
+            } else {
+                predLM = try EvalCommand.predictedLandmarks(predLandmarks, predURL: predURL, predicted: predicted,
+                                                            scan: scan, scanLandmarks: gtLM)
+            }
             var options = NoWEvaluation.Options()
             options.refine = !noRefine
             options.curveMaxError = maxError

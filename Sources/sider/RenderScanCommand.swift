@@ -1,11 +1,13 @@
 import ArgumentParser
 import Evaluation
 import Foundation
+import Geometry
 import SiderCore
 
 /// `sider render-scan --seed S --out DIR [--scan OBJ] [--landmarks FILE] [--size N]`: a
 /// ground-truth render of a textured scan (pose, camera and lighting drawn from the seed) with
-/// its true depth, normals, mask, projected landmarks and `scene.json`.
+/// its true depth, normals, mask, projected landmarks, `scene.json` and the scan in the camera
+/// frame (`scan_camera.obj`).
 struct RenderScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render-scan",
@@ -45,6 +47,8 @@ struct RenderScanCommand: ParsableCommand {
             let render = try ScanRenderer.render(textured, landmarks: lm, scene: scene, supersampling: supersampling)
             let dir = URL(fileURLWithPath: out, isDirectory: true)
             try render.save(to: dir)
+            let posed = TriangleMesh(vertices: scene.pose.apply(textured.mesh.vertices), faces: textured.mesh.faces)
+            try MeshIO.save(posed, to: dir.appendingPathComponent("scan_camera.obj"))
             print(String(format: "seed %llu: yaw %.1f°, pitch %.1f°, roll %.1f°, f %.1f px, %d of %d landmarks visible, %.2f s → %@",
                          seed, scene.yaw, scene.pitch, scene.roll, scene.fx,
                          render.landmarkVisible.filter { $0 }.count, render.landmarkVisible.count, clock.seconds, dir.path))

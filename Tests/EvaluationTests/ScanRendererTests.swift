@@ -100,3 +100,22 @@ func frontalScene(lighting: SceneLighting, size: Int = 64) -> ScanScene {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+@Suite struct BackProjectionTests {
+    /// Render-then-back-project round trip: the projected landmarks of a plane cast back onto
+    /// the posed plane land on the original landmarks (they lie on the surface).
+    @Test func projectedLandmarksComeBackOntoTheSurface() throws {
+        let (scan, lm) = try texturedSquare()
+        let scene = frontalScene(lighting: SceneLighting(ambient: 1, diffuse: 0, direction: SIMD3(0, 0, -1)))
+        let r = try ScanRenderer.render(scan, landmarks: lm, scene: scene, supersampling: 1)
+        let posed = TriangleMesh(vertices: scene.pose.apply(scan.mesh.vertices), faces: scan.mesh.faces)
+        let hits = try LandmarkBackProjection.backProject(r.landmarks2D, camera: scene.camera, mesh: posed)
+        for (h, truth) in zip(hits, r.landmarksCamera) {
+            let p = try #require(h)
+            #expect(simdLength(p - truth) < 1e-3)
+        }
+        // A point off the square misses.
+        let miss = try LandmarkBackProjection.backProject([SIMD2(1, 1)], camera: scene.camera, mesh: posed)
+        #expect(miss[0] == nil)
+    }
+}

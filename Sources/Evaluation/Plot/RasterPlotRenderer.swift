@@ -30,7 +30,7 @@ public enum RasterPlotRenderer {
         }
         img.drawRectangle(origin: SIMD2(l, t), size: SIMD2(r - l, b - t), color: black)
         text(&img, plot.xLabel, centreX: (l + r) / 2, top: plot.height - glyphH - 8)
-        img.drawText(plot.yLabel, x: 8, y: Int(t) - glyphH - 6, color: black, scale: fontScale)
+        img.drawText(plot.yLabel, x: 8, y: Int(t) - glyphH - 12, color: black, scale: fontScale)
         text(&img, plot.title, centreX: Float(plot.width) / 2, top: 6)
 
         for (i, curve) in plot.curves.enumerated() {
