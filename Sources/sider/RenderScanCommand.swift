@@ -1,7 +1,6 @@
 import ArgumentParser
 import Evaluation
 import Foundation
-import Geometry
 import SiderCore
 
 /// `sider render-scan --seed S --out DIR [--scan OBJ] [--landmarks FILE] [--size N]`: a
@@ -37,18 +36,13 @@ struct RenderScanCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let objURL = try scan.map { URL(fileURLWithPath: $0) } ?? DataPaths.require(DataPaths.scan("james.obj"))
-            let lmURL = landmarks.map { URL(fileURLWithPath: $0) } ?? objURL.deletingPathExtension().appendingPathExtension("ljson")
             let clock = Stopwatch()
-            let textured = try TexturedScan.load(obj: objURL, texture: texture.map { URL(fileURLWithPath: $0) })
-            let lm = try LandmarkFile.load(lmURL)
-            let region = NoWFaceRegion(landmarks: lm)
-            let scene = try ScanScene.sample(seed: seed, width: size, height: size, faceCentre: region.centre,
-                                             faceRadius: region.radius)
-            let render = try ScanRenderer.render(textured, landmarks: lm, scene: scene, supersampling: supersampling)
+            let gt = try GroundTruthCase.make(obj: objURL, landmarkFile: landmarks.map { URL(fileURLWithPath: $0) },
+                                              texture: texture.map { URL(fileURLWithPath: $0) }, seed: seed,
+                                              size: size, supersampling: supersampling)
             let dir = URL(fileURLWithPath: out, isDirectory: true)
-            try render.save(to: dir)
-            let posed = TriangleMesh(vertices: scene.pose.apply(textured.mesh.vertices), faces: textured.mesh.faces)
-            try MeshIO.save(posed, to: dir.appendingPathComponent("scan_camera.obj"))
+            try gt.save(to: dir)
+            let render = gt.render, scene = gt.render.scene
             print(String(format: "seed %llu: yaw %.1f°, pitch %.1f°, roll %.1f°, f %.1f px, %d of %d landmarks visible, %.2f s → %@",
                          seed, scene.yaw, scene.pitch, scene.roll, scene.fx,
                          render.landmarkVisible.filter { $0 }.count, render.landmarkVisible.count, clock.seconds, dir.path))

@@ -78,15 +78,16 @@ func frontalScene(lighting: SceneLighting, size: Int = 64) -> ScanScene {
     @Test func jamesRendersAsAFace() throws {
         let obj = DataPaths.scan("james.obj")
         guard FileManager.default.fileExists(atPath: obj.path) else { return }
-        let scan = try TexturedScan.load(obj: obj)
-        #expect(scan.mesh.vertices.count == 6393 && scan.mesh.faces.count == 12228)
-        let lm = try LandmarkFile.load(DataPaths.scan("james.ljson"))
-        let region = NoWFaceRegion(landmarks: lm)
         var ranges = ScanScene.Ranges()
         ranges.yaw = -10...10
-        let scene = try ScanScene.sample(seed: 3, width: 128, height: 128, faceCentre: region.centre,
-                                         faceRadius: region.radius, ranges: ranges)
-        let r = try ScanRenderer.render(scan, landmarks: lm, scene: scene)
+        let gt = try GroundTruthCase.make(obj: obj, seed: 3, size: 128, ranges: ranges)
+        #expect(gt.scan.mesh.vertices.count == 6393 && gt.scan.mesh.faces.count == 12228)
+        let r = gt.render
+        // The rendered depth at the scan's nearest vertex (visible: nothing is nearer) is that
+        // vertex's depth, up to the surface's change within one pixel (≈ 2.5 mm here).
+        let nose = try #require(gt.scanInCamera.vertices.min { $0.z < $1.z })
+        let uv = r.scene.camera.project(nose)
+        #expect(abs(r.depth[Int(uv.y) * 128 + Int(uv.x)] - nose.z) < 3)
         #expect(r.mask.filter { $0 }.count > 128 * 128 / 4)
         for i in FaceLandmarks3D.nowIndices { #expect(r.landmarkVisible[i]) }
         #expect(r.landmarksCamera[30].z < r.landmarksCamera[36].z && r.landmarksCamera[30].z < r.landmarksCamera[45].z)
