@@ -5,5 +5,6 @@ extension Sider {
     static let jobs: [any ParsableCommand.Type] = [
         EvalCommand.self,
         RenderScanCommand.self,
+        BenchGeometryCommand.self,
     ]
 }
