@@ -4,6 +4,8 @@ extension Sider {
     /// Every subcommand, each in its own file. Add new jobs here.
     static let jobs: [any ParsableCommand.Type] = [
         ConvertImageCommand.self,
+        EvalCommand.self,
+        RenderScanCommand.self,
         BenchGeometryCommand.self,
     ]
 }
