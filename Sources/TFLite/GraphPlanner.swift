@@ -21,7 +21,8 @@ final class TensorStorage {
 ///    reused once the last operator reading its tensor has run (best fit, grown as needed);
 /// 3. each kernel is built with its tensors' pointers and pre-arranged weights.
 struct GraphPlan {
-    var kernels: [(name: String, kernel: any Kernel)] = []
+    /// Each kernel with its operator name and a label "#node NAME input shapes → output shape".
+    var kernels: [(name: String, label: String, kernel: any Kernel)] = []
     var inputs: [(pointer: UnsafeMutablePointer<Float>, count: Int)] = []
     var outputs: [(pointer: UnsafeMutablePointer<Float>, count: Int)] = []
     let scratch: UnsafeMutablePointer<Float>
@@ -144,7 +145,9 @@ struct GraphPlan {
                                   constants: constants, storage: pointer)
             let kernel = try KernelFactory.make(code: r.code, ctx)
             scratchCount = max(scratchCount, kernel.scratchCount)
-            kernels.append((r.name, kernel))
+            let shapes = r.op.inputs.filter { $0 >= 0 && constants[$0] == nil }.map { tensors[$0].shape.map(String.init).joined(separator: "×") }
+            let label = "#\(r.index) \(r.name) \(shapes.joined(separator: ", ")) → \(r.op.outputs.map { tensors[$0].shape.map(String.init).joined(separator: "×") }.joined(separator: ", "))"
+            kernels.append((r.name, label, kernel))
         }
         inputs = try graph.inputs.map { (try pointer($0), tensors[$0].elementCount) }
         outputs = try graph.outputs.map { (try pointer($0), tensors[$0].elementCount) }

@@ -21,7 +21,8 @@ public final class Interpreter: @unchecked Sendable {
     public let model: TFLiteModel
     private let plan: GraphPlan
     private let lock = NSLock()
-    private var timings: [String: (count: Int, seconds: Double)] = [:]
+    /// Per kernel: (runs timed, seconds).
+    private var timings: [(count: Int, seconds: Double)]
 
     /// When true, `invoke` times every operator (see `operatorTimings`).
     public var profilingEnabled = false
@@ -29,6 +30,7 @@ public final class Interpreter: @unchecked Sendable {
     public init(model: TFLiteModel) throws {
         self.model = model
         plan = try GraphPlan(model: model)
+        timings = Array(repeating: (0, 0), count: plan.kernels.count)
     }
 
     /// Runs the model. `inputs[i]` holds the elements of input i (row-major, `model.inputs[i].shape`);
@@ -48,30 +50,36 @@ public final class Interpreter: @unchecked Sendable {
         }
         let scratch = plan.scratch
         if profilingEnabled {
-            for (name, kernel) in plan.kernels {
+            for (i, k) in plan.kernels.enumerated() {
                 let clock = Stopwatch()
-                kernel.run(scratch: scratch)
-                let t = clock.seconds
-                timings[name, default: (0, 0)].count += 1
-                timings[name, default: (0, 0)].seconds += t
+                k.kernel.run(scratch: scratch)
+                timings[i].count += 1
+                timings[i].seconds += clock.seconds
             }
         } else {
-            for (_, kernel) in plan.kernels { kernel.run(scratch: scratch) }
+            for k in plan.kernels { k.kernel.run(scratch: scratch) }
         }
         return plan.outputs.map { Array(UnsafeBufferPointer(start: $0.pointer, count: $0.count)) }
     }
 
-    /// Time per operator type since the last `resetTimings`, slowest first.
-    public func operatorTimings() -> [OperatorTiming] {
+    /// Time per operator type (or, with `perNode`, per node, named "#index NAME shapes")
+    /// since the last `resetTimings`, slowest first.
+    public func operatorTimings(perNode: Bool = false) -> [OperatorTiming] {
         lock.lock()
         defer { lock.unlock() }
-        return timings.map { OperatorTiming(name: $0.key, count: $0.value.count, milliseconds: $0.value.seconds * 1e3) }
+        var merged: [String: (count: Int, seconds: Double)] = [:]
+        for (k, t) in zip(plan.kernels, timings) {
+            let key = perNode ? k.label : k.name
+            merged[key, default: (0, 0)].count += t.count
+            merged[key, default: (0, 0)].seconds += t.seconds
+        }
+        return merged.map { OperatorTiming(name: $0.key, count: $0.value.count, milliseconds: $0.value.seconds * 1e3) }
             .sorted { $0.milliseconds > $1.milliseconds }
     }
 
     public func resetTimings() {
         lock.lock()
-        timings = [:]
+        timings = Array(repeating: (0, 0), count: timings.count)
         lock.unlock()
     }
 

@@ -115,14 +115,21 @@ import Testing
         #expect(maxAbsDifference(got, x.map { Float(Reference.act(Double($0), act)) }) < 1e-6)
     }
 
-    @Test func pad() throws {
-        let xs = [1, 3, 4, 2], pads: [Int32] = [0, 0, 1, 2, 2, 1, 0, 3]
+    @Test(arguments: [[0, 0, 1, 2, 2, 1, 0, 3], [1, 0, 0, 0, 0, 0, 2, 1], [0, 0, 0, 0, 0, 0, 0, 4], [0, 1, 3, 0, 0, 2, 0, 0]])
+    func pad(_ pads: [Int]) throws {
+        let xs = [1, 3, 4, 2]
         let x = testValues(24, seed: 17)
-        let ys = [1, 6, 7, 5]
+        var ys: [Int] = []
+        for d in 0..<4 { ys.append(xs[d] + pads[2 * d] + pads[2 * d + 1]) }
         var ref = [Float](repeating: 0, count: ys.reduce(1, *))
-        for y in 0..<3 { for xx in 0..<4 { for c in 0..<2 { ref[((y + 1) * 7 + xx + 2) * 5 + c] = x[(y * 4 + xx) * 2 + c] } } }
-        let got = try runOneOperator(code: 34, tensors: [.float(xs), .int32([4, 2], pads), .float(ys)], optionsType: 22,
-                                     options: [:], inputs: [x])
+        for b in 0..<1 { for y in 0..<3 { for xx in 0..<4 { for c in 0..<2 {
+            let row: Int = (b + pads[0]) * ys[1] + y + pads[2]
+            let pixel: Int = row * ys[2] + xx + pads[4]
+            let o: Int = pixel * ys[3] + c + pads[6]
+            ref[o] = x[(y * 4 + xx) * 2 + c]
+        } } } }
+        let got = try runOneOperator(code: 34, tensors: [.float(xs), .int32([4, 2], pads.map(Int32.init)), .float(ys)],
+                                     optionsType: 22, options: [:], inputs: [x])
         #expect(got == ref)
     }
 
