@@ -56,15 +56,15 @@ struct Conv2DKernel: Kernel {
 
     func run(scratch: UnsafeMutablePointer<Float>) {
         let p = n * oh * ow, k = self.k
-        let a: UnsafeMutablePointer<Float>
-        if isPointwise {
-            a = input
+        guard p > 0, o > 0 else { return }
+        if k > 0 {
+            let a = isPointwise ? input : scratch
+            if !isPointwise { im2col(into: scratch) }
+            weights.withUnsafeBufferPointer { wb in
+                BLAS.sgemm(m: p, n: o, k: k, a: a, lda: k, b: wb.baseAddress!, ldb: o, c: output, ldc: o)
+            }
         } else {
-            im2col(into: scratch)
-            a = scratch
-        }
-        weights.withUnsafeBufferPointer { wb in
-            BLAS.sgemm(m: p, n: o, k: k, a: a, lda: k, b: wb.baseAddress!, ldb: o, c: output, ldc: o)
+            output.update(repeating: 0, count: p * o)  // an empty sum
         }
         if let bias {
             bias.withUnsafeBufferPointer { addBiasAndActivate(output, rows: p, n: o, bias: $0.baseAddress, activation: activation) }

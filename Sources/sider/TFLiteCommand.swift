@@ -65,7 +65,7 @@ struct TFLiteCommand: ParsableCommand {
         let n = max(runs, 1)
         for _ in 0..<n { _ = try interpreter.invoke(input) }
         func line(_ t: OperatorTiming) -> String {
-            String(format: "%8.3f ms/invoke  ", t.milliseconds / Double(n)) + t.name
+            String(format: "%8.3f ms/invoke (fastest %.3f)  ", t.milliseconds / Double(n), t.fastestMilliseconds) + t.name
         }
         if operators {
             for t in interpreter.operatorTimings() { print("    \(line(t)) (\(t.count / n) nodes)") }

@@ -106,6 +106,32 @@ import Testing
         }
     }
 
+    @Test func corruptedRealModelNeverCrashes() throws {
+        // Structure (tables, vtables, shapes) sits at the front of converter output; weights behind.
+        let data = [UInt8](try Data(contentsOf: DataPaths.require(DataPaths.model("face_detection_short_range.tflite"))))
+        var rng = SeededGenerator(seed: 11)
+        for trial in 0..<40 {
+            var bytes = data
+            let region = trial % 2 == 0 ? 20_000 : bytes.count
+            for _ in 0..<4 { bytes[Int(rng.next() % UInt64(region))] = UInt8(truncatingIfNeeded: rng.next()) }
+            do {
+                let interpreter = try Interpreter(model: TFLiteModel(data: Data(bytes)))
+                _ = try? interpreter.invoke(interpreter.model.inputs.map { [Float](repeating: 0.1, count: $0.elementCount) })
+            } catch let e as SiderError {
+                #expect(e.kind == .badModel || e.kind == .unsupported, "\(e)")
+            }
+        }
+    }
+
+    @Test func operatorReadingALaterResultIsRejected() throws {
+        // Node 0 reads t1, which only node 1 writes.
+        let data = buildModel(tensors: [.float([4]), .float([4]), .float([4])],
+                              operators: [TestOperator(code: 19, inputs: [1], outputs: [2]),
+                                          TestOperator(code: 19, inputs: [0], outputs: [1])],
+                              inputs: [0], outputs: [2])
+        ModelFileTests.expectBadModel(data)
+    }
+
     @Test func unsupportedOperatorIsNamedAtCreation() throws {
         let data = buildModel(tensors: [.float([1, 10]), .float([1, 10])],
                               operators: [TestOperator(code: 25, inputs: [0], outputs: [1])], inputs: [0], outputs: [1])
