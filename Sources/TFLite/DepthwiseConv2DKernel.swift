@@ -65,10 +65,21 @@ struct DepthwiseConv2DKernel: Kernel, @unchecked Sendable {
             let kwLo = ix0 >= 0 ? 0 : (-ix0 + win.dw - 1) / win.dw
             let kwHi = min(win.kw, (w - ix0 + win.dw - 1) / win.dw)
             let out = y + (row * ow + ox) * c
+            let fullRow3 = win.kw == 3 && kwLo == 0 && kwHi == 3
             var ch = 0
             while ch + 8 <= c {
                 var acc = loadSIMD(b + ch)
-                if khLo < khHi && kwLo < kwHi {
+                if fullRow3 {
+                    // Interior pixel of a 3-wide kernel: the three taps of each row unrolled.
+                    let step = win.dw * c
+                    for kh in khLo..<khHi {
+                        let line = plane + ((iy0 + kh * win.dh) * w + ix0) * c + ch
+                        let wline = wt + kh * 3 * c + ch
+                        acc += loadSIMD(line) * loadSIMD(wline)
+                        acc += loadSIMD(line + step) * loadSIMD(wline + c)
+                        acc += loadSIMD(line + 2 * step) * loadSIMD(wline + 2 * c)
+                    }
+                } else if khLo < khHi && kwLo < kwHi {
                     for kh in khLo..<khHi {
                         let line = plane + ((iy0 + kh * win.dh) * w) * c + ch
                         let wline = wt + kh * win.kw * c + ch
