@@ -146,6 +146,37 @@ import Testing
         }
     }
 
+    @Test func extendedOperatorCodeAbove127() throws {
+        let data = buildModel(tensors: [.float([4]), .float([4])],
+                              operators: [TestOperator(code: 200, inputs: [0], outputs: [1])], inputs: [0], outputs: [1])
+        let model = try TFLiteModel(data: data, name: "new.tflite")
+        #expect(model.operatorNames == ["BUILTIN_200"])
+        #expect(throws: SiderError(.unsupported, "unsupported TFLite operator BUILTIN_200 (code 200) in new.tflite")) {
+            _ = try Interpreter(model: model)
+        }
+    }
+
+    @Test func bufferStoredAfterTheFlatbufferByOffsetAndSize() throws {
+        // Buffer 1 holds no `data` but (offset, size) into bytes appended after the flatbuffer.
+        let marker: UInt64 = 0x1122_3344_5566_7788
+        let bias: [Float] = [0.5, -1, 2, 4]
+        var constant = TestTensor(shape: [4], type: 0, data: nil)
+        constant.extra[2] = .u32(1)
+        var bytes = [UInt8](buildModel(tensors: [.float([4]), constant, .float([4])],
+                                       operators: [TestOperator(code: 0, inputs: [0, 1], outputs: [2])],
+                                       inputs: [0], outputs: [2], extraBuffers: [.table([1: .u64(marker), 2: .u64(16)])]))
+        while bytes.count % 16 != 0 { bytes.append(0) }
+        let offset = UInt64(bytes.count)
+        bytes += floatBytes(bias)
+        let markerBytes = withUnsafeBytes(of: marker.littleEndian) { Array($0) }
+        let at = try #require((0...(bytes.count - 8)).first { Array(bytes[$0..<($0 + 8)]) == markerBytes })
+        withUnsafeBytes(of: offset.littleEndian) { bytes.replaceSubrange(at..<(at + 8), with: $0) }
+        let out = try Interpreter(model: TFLiteModel(data: Data(bytes))).invoke([[1, 1, 1, 1]])[0]
+        #expect(out == bias.map { $0 + 1 })
+        // The same buffer pointing past the end of the file is a damaged model.
+        ModelFileTests.expectBadModel(Data(bytes.dropLast(4)))
+    }
+
     @Test func readerDecodesTheTinyModel() throws {
         let data = buildModel(tensors: [.float([1, 3, 3, 2]), .float([2], [1, 2]), .float([1, 3, 3, 2])],
                               operators: [TestOperator(code: 0, inputs: [0, 1], outputs: [2])], inputs: [0], outputs: [2])

@@ -38,8 +38,9 @@ struct TestOperator {
 /// Serialises a one-subgraph TFLite model following `schema.fbs`.
 /// `deprecatedCodes`: write operator codes only in `deprecated_builtin_code` (old files).
 func buildModel(tensors: [TestTensor], operators: [TestOperator], inputs: [Int], outputs: [Int],
-                deprecatedCodes: Bool = false) -> Data {
-    var buffers: [FBValue] = [.table([:])]
+                deprecatedCodes: Bool = false, extraBuffers: [FBValue] = []) -> Data {
+    // Buffer 0 is the empty sentinel; `extraBuffers` follow it (indices 1…), then tensor data.
+    var buffers: [FBValue] = [.table([:])] + extraBuffers
     var tensorTables: [FBValue] = []
     for (i, t) in tensors.enumerated() {
         var fields: [Int: FBValue] = [0: .ints(t.shape.map(Int32.init)), 1: .i8(t.type),
