@@ -170,6 +170,20 @@ import Testing
         #expect(got == w.map { Float(Float16($0)) })
     }
 
+    @Test func dequantizeInt8PerChannel() throws {
+        // real = scale[ch] · (q − zero_point[ch]) along dimension 0.
+        let q: [Int8] = [-128, 0, 127, 5, -7, 1]
+        var t = TestTensor(shape: [2, 3], type: 9, data: q.map { UInt8(bitPattern: $0) })
+        t.extra[4] = .table([2: .floats([0.5, 2]), 3: .longs([1, -2]), 6: .i32(0)])
+        let data = buildModel(tensors: [t, .float([2, 3]), .float([2, 3]), .float([2, 3])],
+                              operators: [TestOperator(code: 6, inputs: [0], outputs: [1]),
+                                          TestOperator(code: 0, inputs: [2, 1], outputs: [3])],
+                              inputs: [2], outputs: [3])
+        let got = try Interpreter(model: TFLiteModel(data: data)).invoke([[Float](repeating: 0, count: 6)])[0]
+        let want: [Float] = [0.5 * -129, 0.5 * -1, 0.5 * 126, 2 * 7, 2 * -5, 2 * 3]
+        #expect(got == want)
+    }
+
     @Test func densifyCSRThenDequantize() throws {
         // A 4×6 matrix with a few non-zeros, stored CSR over the last dimension.
         var dense = [Float](repeating: 0, count: 24)
