@@ -74,10 +74,16 @@ struct Conv2DKernel: Kernel {
                         let iy = oy * win.sh - win.padTop + kh * win.dh
                         for kw in 0..<win.kw {
                             let ix = ox * win.sw - win.padLeft + kw * win.dw
-                            if iy >= 0, iy < h, ix >= 0, ix < w {
-                                d.update(from: src.base + ((b * h + iy) * w + ix) * c, count: c)
+                            let inside = iy >= 0 && iy < h && ix >= 0 && ix < w
+                            if c >= 16 {
+                                if inside { d.update(from: src.base + ((b * h + iy) * w + ix) * c, count: c) }
+                                else { d.update(repeating: 0, count: c) }
+                            } else if inside {
+                                // Few channels (first layers): a plain loop beats a memmove call.
+                                let s = src.base + ((b * h + iy) * w + ix) * c
+                                for j in 0..<c { d[j] = s[j] }
                             } else {
-                                d.update(repeating: 0, count: c)
+                                for j in 0..<c { d[j] = 0 }
                             }
                             d += c
                         }

@@ -26,8 +26,13 @@ public final class Interpreter: @unchecked Sendable {
     /// Per kernel: (runs timed, total seconds, fastest run's seconds).
     private var timings: [(count: Int, seconds: Double, fastest: Double)]
 
+    private var profiling = false
+
     /// When true, `invoke` times every operator (see `operatorTimings`).
-    public var profilingEnabled = false
+    public var profilingEnabled: Bool {
+        get { lock.lock(); defer { lock.unlock() }; return profiling }
+        set { lock.lock(); profiling = newValue; lock.unlock() }
+    }
 
     public init(model: TFLiteModel) throws {
         self.model = model
@@ -51,7 +56,7 @@ public final class Interpreter: @unchecked Sendable {
             slot.pointer.update(from: value, count: value.count)
         }
         let scratch = plan.scratch
-        if profilingEnabled {
+        if profiling {
             for (i, k) in plan.kernels.enumerated() {
                 let clock = Stopwatch()
                 k.kernel.run(scratch: scratch)
