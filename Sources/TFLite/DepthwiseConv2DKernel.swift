@@ -66,11 +66,12 @@ struct DepthwiseConv2DKernel: Kernel, @unchecked Sendable {
             let kwHi = min(win.kw, (w - ix0 + win.dw - 1) / win.dw)
             let out = y + (row * ow + ox) * c
             let fullRow3 = win.kw == 3 && kwLo == 0 && kwHi == 3
+            let fullRow5 = win.kw == 5 && kwLo == 0 && kwHi == 5
             var ch = 0
             while ch + 8 <= c {
                 var acc = loadSIMD(b + ch)
                 if fullRow3 {
-                    // Interior pixel of a 3-wide kernel: the three taps of each row unrolled.
+                    // Interior pixel of a 3- (or 5-) wide kernel: the taps of each kernel row unrolled.
                     let step = win.dw * c
                     for kh in khLo..<khHi {
                         let line = plane + ((iy0 + kh * win.dh) * w + ix0) * c + ch
@@ -78,6 +79,17 @@ struct DepthwiseConv2DKernel: Kernel, @unchecked Sendable {
                         acc += loadSIMD(line) * loadSIMD(wline)
                         acc += loadSIMD(line + step) * loadSIMD(wline + c)
                         acc += loadSIMD(line + 2 * step) * loadSIMD(wline + 2 * c)
+                    }
+                } else if fullRow5 {
+                    let step = win.dw * c
+                    for kh in khLo..<khHi {
+                        let line = plane + ((iy0 + kh * win.dh) * w + ix0) * c + ch
+                        let wline = wt + kh * 5 * c + ch
+                        acc += loadSIMD(line) * loadSIMD(wline)
+                        acc += loadSIMD(line + step) * loadSIMD(wline + c)
+                        acc += loadSIMD(line + 2 * step) * loadSIMD(wline + 2 * c)
+                        acc += loadSIMD(line + 3 * step) * loadSIMD(wline + 3 * c)
+                        acc += loadSIMD(line + 4 * step) * loadSIMD(wline + 4 * c)
                     }
                 } else if khLo < khHi && kwLo < kwHi {
                     for kh in khLo..<khHi {
