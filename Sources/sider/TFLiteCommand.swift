@@ -29,7 +29,8 @@ struct TFLiteCommand: ParsableCommand {
         do {
             if let n = blasThreads { BLAS.setThreads(n) }
             let urls = models.isEmpty
-                ? ["face_detection_short_range.tflite", "face_detection_full_range_sparse.tflite", "face_landmark.tflite"].map(DataPaths.model)
+                ? try ["face_detection_short_range.tflite", "face_detection_full_range_sparse.tflite", "face_landmark.tflite"]
+                    .map { try DataPaths.require(DataPaths.model($0)) }
                 : models.map { URL(fileURLWithPath: $0) }
             print("threads: parallelFor \(Parallel.workerCount), OpenBLAS \(BLAS.threads)")
             for url in urls { try describe(url) }
@@ -41,7 +42,7 @@ struct TFLiteCommand: ParsableCommand {
 
     private func describe(_ url: URL) throws {
         var clock = Stopwatch()
-        let model = try TFLiteModel(contentsOf: try DataPaths.require(url))
+        let model = try TFLiteModel(contentsOf: url)
         let interpreter = try Interpreter(model: model)
         let setup = clock.milliseconds
         print("\(model.name) (version \(model.version), planned in \(String(format: "%.1f", setup)) ms)")
