@@ -70,26 +70,17 @@ struct DepthwiseConv2DKernel: Kernel, @unchecked Sendable {
             var ch = 0
             while ch + 8 <= c {
                 var acc = loadSIMD(b + ch)
-                if fullRow3 {
-                    // Interior pixel of a 3- (or 5-) wide kernel: the taps of each kernel row unrolled.
+                if fullRow3 || fullRow5 {
+                    // Interior pixel of a 3- or 5-wide kernel: the taps of each kernel row unrolled.
                     let step = win.dw * c
                     for kh in khLo..<khHi {
                         let line = plane + ((iy0 + kh * win.dh) * w + ix0) * c + ch
-                        let wline = wt + kh * 3 * c + ch
-                        acc += loadSIMD(line) * loadSIMD(wline)
-                        acc += loadSIMD(line + step) * loadSIMD(wline + c)
-                        acc += loadSIMD(line + 2 * step) * loadSIMD(wline + 2 * c)
-                    }
-                } else if fullRow5 {
-                    let step = win.dw * c
-                    for kh in khLo..<khHi {
-                        let line = plane + ((iy0 + kh * win.dh) * w + ix0) * c + ch
-                        let wline = wt + kh * 5 * c + ch
-                        acc += loadSIMD(line) * loadSIMD(wline)
-                        acc += loadSIMD(line + step) * loadSIMD(wline + c)
-                        acc += loadSIMD(line + 2 * step) * loadSIMD(wline + 2 * c)
-                        acc += loadSIMD(line + 3 * step) * loadSIMD(wline + 3 * c)
-                        acc += loadSIMD(line + 4 * step) * loadSIMD(wline + 4 * c)
+                        let wline = wt + kh * win.kw * c + ch
+                        if fullRow3 {
+                            accumulateRow(&acc, line, wline, step: step, c: c, taps: 3)
+                        } else {
+                            accumulateRow(&acc, line, wline, step: step, c: c, taps: 5)
+                        }
                     }
                 } else if khLo < khHi && kwLo < kwHi {
                     for kh in khLo..<khHi {
@@ -116,6 +107,13 @@ struct DepthwiseConv2DKernel: Kernel, @unchecked Sendable {
                 ch += 1
             }
         }
+    }
+
+    /// acc += Σ_k x[k·step] · w[k·c] over `taps` taps; with a literal `taps` the loop unrolls.
+    @inline(__always)
+    private func accumulateRow(_ acc: inout SIMD8<Float>, _ line: UnsafePointer<Float>, _ wline: UnsafePointer<Float>,
+                               step: Int, c: Int, taps: Int) {
+        for k in 0..<taps { acc += loadSIMD(line + k * step) * loadSIMD(wline + k * c) }
     }
 
     /// One output row, any depth multiplier (scalar).
