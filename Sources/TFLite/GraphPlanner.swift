@@ -83,6 +83,17 @@ struct GraphPlan {
             runtimeOps.append((k, op, codeDef.builtinCode, name))
         }
 
+        // Activation nodes folded into their producers.
+        let (fusions, absorbed) = Fusion.plan(ops: runtimeOps, tensors: tensors, constants: constants,
+                                              graphOutputs: Set(graph.outputs))
+        runtimeOps = runtimeOps.compactMap { r in
+            if absorbed.contains(r.index) { return nil }
+            guard let f = fusions[r.index] else { return r }
+            var op = r.op
+            op.outputs = [f.output]
+            return (r.index, op, r.code, r.name + "+" + f.consumerName)
+        }
+
         // 2. Buffers for runtime tensors, by liveness.
         var lastUse: [Int: Int] = [:]
         for (i, r) in runtimeOps.enumerated() {
@@ -153,8 +164,9 @@ struct GraphPlan {
         // 3. Kernels.
         var scratchCount = 0
         for r in runtimeOps {
-            let ctx = NodeContext(op: r.op, index: r.index, name: r.name, fileName: file, tensors: tensors,
+            var ctx = NodeContext(op: r.op, index: r.index, name: r.name, fileName: file, tensors: tensors,
                                   constants: constants, storage: pointer)
+            ctx.fusion = fusions[r.index]
             let kernel = try KernelFactory.make(code: r.code, ctx)
             guard kernel.scratchCount <= GraphPlan.maxFloats else {
                 throw SiderError(.unsupported, "\(file): operator \(r.index) (\(r.name)) needs too much scratch memory")

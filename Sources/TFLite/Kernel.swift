@@ -21,6 +21,10 @@ struct NodeContext {
     let constants: [Int: ConstData]
     /// Float storage of a tensor (runtime or constant), stable for the interpreter's lifetime.
     let storage: (Int) throws -> UnsafeMutablePointer<Float>
+    /// Set when the planner fused the following activation node into this one (see `Fusion`):
+    /// the kernel writes that node's output and applies its activation / PReLU slopes.
+    var fusion: Fusion? = nil
+    var fusedAlpha: [Float]? { fusion?.alpha }
 
     func fail(_ why: String) -> SiderError {
         SiderError(.badModel, "\(fileName): operator \(index) (\(name)): \(why)")
@@ -39,6 +43,7 @@ struct NodeContext {
 
     func output(_ i: Int = 0) throws -> Int {
         guard i < op.outputs.count else { throw fail("missing output \(i)") }
+        if i == 0, let f = fusion { return f.output }
         return op.outputs[i]
     }
 
@@ -68,7 +73,10 @@ struct NodeContext {
         return o
     }
 
-    func activation(_ code: Int8) throws -> Activation { try Activation(code: code, op: name) }
+    func activation(_ code: Int8) throws -> Activation {
+        if let a = fusion?.activation { return a }
+        return try Activation(code: code, op: name)
+    }
 }
 
 /// `tflite.Padding` and the output size / leading pad it implies along one axis:
