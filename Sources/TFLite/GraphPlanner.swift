@@ -17,9 +17,10 @@ final class TensorStorage {
 /// A model turned into a list of kernels at interpreter creation:
 /// 1. constant tensors are decoded once; DENSIFY and DEQUANTIZE of constants are folded
 ///    (float16 / quantised / sparse weights become dense float32);
-/// 2. the remaining (runtime) operators get float32 buffers assigned by liveness: a buffer is
+/// 2. standalone activation nodes are folded into their producers (`Fusion`);
+/// 3. the remaining (runtime) operators get float32 buffers assigned by liveness: a buffer is
 ///    reused once the last operator reading its tensor has run (best fit, grown as needed);
-/// 3. each kernel is built with its tensors' pointers and pre-arranged weights.
+/// 4. each kernel is built with its tensors' pointers and pre-arranged weights.
 struct GraphPlan {
     /// Each kernel with its operator name and a label "#node NAME input shapes → output shape".
     var kernels: [(name: String, label: String, kernel: any Kernel)] = []
@@ -94,7 +95,7 @@ struct GraphPlan {
             return (r.index, op, r.code, r.name + "+" + f.consumerName)
         }
 
-        // 2. Buffers for runtime tensors, by liveness.
+        // 3. Buffers for runtime tensors, by liveness.
         var lastUse: [Int: Int] = [:]
         for (i, r) in runtimeOps.enumerated() {
             for x in r.op.inputs where x >= 0 && constants[x] == nil { lastUse[x] = i }
@@ -161,7 +162,7 @@ struct GraphPlan {
             }
         }
 
-        // 3. Kernels.
+        // 4. Kernels.
         var scratchCount = 0
         for r in runtimeOps {
             var ctx = NodeContext(op: r.op, index: r.index, name: r.name, fileName: file, tensors: tensors,

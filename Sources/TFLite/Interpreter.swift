@@ -19,6 +19,10 @@ public struct OperatorTiming: Sendable, CustomStringConvertible {
 /// buffers assigned by liveness, see `GraphPlan`), so `invoke` allocates only the returned
 /// arrays. Creation throws `.unsupported` naming the first operator it cannot run.
 /// `invoke` is serialised by a lock, so one interpreter may be shared between threads.
+///
+/// Threads: depthwise rows and im2col rows go through `parallelFor` (SIDER_THREADS cores),
+/// GEMMs use OpenBLAS's own thread count. On the shared 2-core machine neither paid measurably
+/// (the models take 3–10 ms on one core), so nothing here changes the process-wide settings.
 public final class Interpreter: @unchecked Sendable {
     public let model: TFLiteModel
     private let plan: GraphPlan
