@@ -7,5 +7,6 @@ extension Sider {
         EvalCommand.self,
         RenderScanCommand.self,
         BenchGeometryCommand.self,
+        TFLiteCommand.self,
     ]
 }
