@@ -39,6 +39,9 @@ struct LandmarksCommand: ParsableCommand {
         var crop: CropRect
     }
 
+    @Option(help: "Extra face-mesh passes on the crop derived from the previous mesh.")
+    var refine: Int = 0
+
     func run() throws {
         do {
             guard let choice = FaceLandmarker.Detectors(rawValue: detectors) else {
@@ -48,6 +51,7 @@ struct LandmarksCommand: ParsableCommand {
             let url = URL(fileURLWithPath: image)
             let photo = try ImageDecoder.load(url)
             let landmarker = try FaceLandmarker(detectors: choice)
+            landmarker.refinementPasses = max(0, refine)
             let (faces, lm) = try landmarker.run(photo, face: face)
             let triangles = try FaceMeshTopology.triangles()
             let dir = URL(fileURLWithPath: out, isDirectory: true)
