@@ -29,9 +29,22 @@ public final class FaceLandmarker {
     private let shortRange: FaceDetector?
     private let fullRange: FaceDetector?
     private let mesh: FaceMesh
+    private let shapePredictor: DlibShapePredictor?
 
-    public init(directory: URL = DataPaths.models, detectors: Detectors = .both, minScore: Float? = nil) throws {
+    /// Which source of 68 points to use: `.automatic` takes dlib when its model file is present
+    /// (`DlibShapePredictor.defaultFile`), else the mesh mapping.
+    public enum Points68Choice: String, Sendable, CaseIterable { case automatic, dlib, meshMapping }
+
+    public init(directory: URL = DataPaths.models, detectors: Detectors = .both, minScore: Float? = nil,
+                points68: Points68Choice = .automatic) throws {
         self.detectors = detectors
+        switch points68 {
+        case .meshMapping: shapePredictor = nil
+        case .dlib: shapePredictor = try DlibShapePredictor()
+        case .automatic:
+            shapePredictor = FileManager.default.fileExists(atPath: DlibShapePredictor.defaultFile.path)
+                ? try DlibShapePredictor() : nil
+        }
         shortRange = detectors == .fullRange ? nil
             : try FaceDetector(model: .shortRange, directory: directory, minScore: minScore)
         fullRange = detectors == .shortRange ? nil
@@ -79,9 +92,17 @@ public final class FaceLandmarker {
         guard out.presence >= Self.minimumPresence else {
             throw SiderError(.noFace, String(format: "the face mesh rejected the detected face (presence %.2f)", out.presence))
         }
+        var points68 = IBUG68.points(from: out.points)
+        var source = Points68Source.meshMapping
+        if let shapePredictor,
+           let refined = shapePredictor.refine(points68, intensities: DlibShapePredictor.intensities(image),
+                                               width: image.width, height: image.height) {
+            points68 = refined
+            source = .dlib
+        }
         return FaceLandmarks(imageWidth: image.width, imageHeight: image.height, detection: detection,
                              crop: crop, presenceScore: out.presence, points468: out.points,
-                             points68: IBUG68.points(from: out.points))
+                             points68: points68, points68Source: source)
     }
 
     /// Detects, picks face `face` (index into the largest-first list; nil = the largest),
