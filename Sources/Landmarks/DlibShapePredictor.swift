@@ -28,6 +28,19 @@ public final class DlibShapePredictor: @unchecked Sendable {
         return cached
     }
 
+    private static let cacheLock = NSLock()
+    nonisolated(unsafe) private static var cache: [String: DlibShapePredictor] = [:]
+
+    /// The model at `file`, read once per process (reading the 100 MB file takes about 1.5 s).
+    public static func shared(file: URL = DlibShapePredictor.defaultFile) throws -> DlibShapePredictor {
+        cacheLock.lock()
+        defer { cacheLock.unlock() }
+        if let p = cache[file.path] { return p }
+        let p = try DlibShapePredictor(file: file)
+        cache[file.path] = p
+        return p
+    }
+
     struct Level {
         var anchors: [Int32]
         var deltas: [SIMD2<Float>]

@@ -40,10 +40,10 @@ public final class FaceLandmarker {
         self.detectors = detectors
         switch points68 {
         case .meshMapping: shapePredictor = nil
-        case .dlib: shapePredictor = try DlibShapePredictor()
+        case .dlib: shapePredictor = try DlibShapePredictor.shared()
         case .automatic:
             shapePredictor = FileManager.default.fileExists(atPath: DlibShapePredictor.defaultFile.path)
-                ? try DlibShapePredictor() : nil
+                ? try DlibShapePredictor.shared() : nil
         }
         shortRange = detectors == .fullRange ? nil
             : try FaceDetector(model: .shortRange, directory: directory, minScore: minScore)

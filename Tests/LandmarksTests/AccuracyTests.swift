@@ -44,7 +44,7 @@ struct AccuracyTests {
     }
 
     @Test func dlibBoxFitRecoversAKnownBox() throws {
-        let sp = try DlibShapePredictor()
+        let sp = try DlibShapePredictor.shared()
         #expect(sp.pointCount == 68)
         // The mean shape placed in box (100, 50)–(300, 250) fits back to that box.
         let mean = try #require(sp.meanShape(in: SIMD4(100, 50, 300, 250)))
