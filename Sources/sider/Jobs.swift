@@ -6,5 +6,6 @@ extension Sider {
         LandmarksCommand.self,
         Bench.self,
         TFLiteCommand.self,
+        ConvertImageCommand.self,
     ]
 }
