@@ -146,30 +146,30 @@ public final class DlibShapePredictor: @unchecked Sendable {
 
     /// 68 points for a face whose points are roughly `estimate`: predicts in `box(fitting:)`,
     /// then once more in the box fitted to that first prediction.
-    public func refine(_ estimate: [SIMD2<Float>], intensities gray: [UInt8], width: Int, height: Int, passes: Int = 2) -> [SIMD2<Float>]? {
+    public func refine(_ estimate: [SIMD2<Float>], in image: RGBImage, passes: Int = 2) -> [SIMD2<Float>]? {
         var current = estimate
         for _ in 0..<max(1, passes) {
             guard let b = box(fitting: current) else { return nil }
-            current = predict(intensities: gray, width: width, height: height, box: b)
+            current = predict(image, box: b)
         }
         return current
     }
 
-    /// dlib intensities of `image`: (R + G + B) / 3 on 8-bit values, integer division.
-    public static func intensities(_ image: RGBImage) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: image.width * image.height)
-        image.pixels.withUnsafeBufferPointer { p in
-            for i in 0..<out.count {
-                let r = Int((p[3 * i] * 255).rounded()), g = Int((p[3 * i + 1] * 255).rounded()), b = Int((p[3 * i + 2] * 255).rounded())
-                out[i] = UInt8(clamping: (min(max(r, 0), 255) + min(max(g, 0), 255) + min(max(b, 0), 255)) / 3)
-            }
-        }
-        return out
+    /// dlib's intensity of pixel (x, y): (R + G + B) / 3 of the 8-bit values, integer division.
+    @inline(__always)
+    static func intensity(_ p: UnsafeBufferPointer<Float>, _ index: Int) -> Float {
+        var sum = 0
+        for c in 0..<3 { sum += min(max(Int((p[3 * index + c] * 255).rounded()), 0), 255) }
+        return Float(sum / 3)
     }
 
     /// The 68 points for the face in `box` = (left, top, right, bottom), dlib's inclusive pixel
     /// rectangle (pixel indices); results in continuous pixel coordinates (centres at + 0.5).
-    public func predict(intensities gray: [UInt8], width: Int, height: Int, box: SIMD4<Float>) -> [SIMD2<Float>] {
+    public func predict(_ image: RGBImage, box: SIMD4<Float>) -> [SIMD2<Float>] {
+        image.pixels.withUnsafeBufferPointer { predict($0, width: image.width, height: image.height, box: box) }
+    }
+
+    private func predict(_ pixels: UnsafeBufferPointer<Float>, width: Int, height: Int, box: SIMD4<Float>) -> [SIMD2<Float>] {
         let n = initialShape.count
         var shape = initialShape
         let origin = SIMD2(box.x, box.y), extent = SIMD2(box.z - box.x, box.w - box.y)
@@ -183,7 +183,7 @@ public final class DlibShapePredictor: @unchecked Sendable {
                 let s = SIMD2(a.x * d.x + a.y * d.y, a.z * d.x + a.w * d.y) + SIMD2(shape[2 * k], shape[2 * k + 1])
                 let p = origin + s * extent
                 let x = Int((p.x + 0.5).rounded(.down)), y = Int((p.y + 0.5).rounded(.down))
-                if x >= 0, y >= 0, x < width, y < height { features[i] = Float(gray[y * width + x]) }
+                if x >= 0, y >= 0, x < width, y < height { features[i] = Self.intensity(pixels, y * width + x) }
             }
             let leaves = level.splitCount + 1
             level.leaves.withUnsafeBufferPointer { leafValues in

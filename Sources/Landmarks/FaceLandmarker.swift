@@ -95,8 +95,7 @@ public final class FaceLandmarker {
         var points68 = IBUG68.points(from: out.points)
         var source = Points68Source.meshMapping
         if let shapePredictor,
-           let refined = shapePredictor.refine(points68, intensities: DlibShapePredictor.intensities(image),
-                                               width: image.width, height: image.height) {
+           let refined = shapePredictor.refine(points68, in: image) {
             points68 = refined
             source = .dlib
         }
