@@ -104,15 +104,23 @@ public final class FaceLandmarker {
                              points68: points68, points68Source: source)
     }
 
-    /// Detects, picks face `face` (index into the largest-first list; nil = the largest),
-    /// and returns its landmarks together with every detection.
+    /// Detects, picks face `face` (index into the largest-first list; nil = the largest face that
+    /// the face mesh accepts), and returns its landmarks together with every detection.
     public func run(_ image: RGBImage, face: Int? = nil) throws -> (faces: [FaceDetection], landmarks: FaceLandmarks) {
         let faces = try detectFaces(image)
         guard !faces.isEmpty else { throw SiderError(.noFace, "no face found in the image") }
-        let index = face ?? 0
-        guard faces.indices.contains(index) else {
-            throw SiderError(.badInput, "face \(index) requested but \(faces.count) face\(faces.count == 1 ? " was" : "s were") found (valid: 0...\(faces.count - 1))")
+        if let index = face {
+            guard faces.indices.contains(index) else {
+                throw SiderError(.badInput, "face \(index) requested but \(faces.count) face\(faces.count == 1 ? " was" : "s were") found (valid: 0...\(faces.count - 1))")
+            }
+            return (faces, try landmarks(image, detection: faces[index]))
         }
-        return (faces, try landmarks(image, detection: faces[index]))
+        var firstError: SiderError? = nil
+        for f in faces {
+            do { return (faces, try landmarks(image, detection: f)) } catch let e as SiderError where e.kind == .noFace {
+                firstError = firstError ?? e
+            }
+        }
+        throw firstError ?? SiderError(.noFace, "no face found in the image")
     }
 }
