@@ -8,5 +8,7 @@ extension Sider {
         RenderScanCommand.self,
         BenchGeometryCommand.self,
         TFLiteCommand.self,
+        LandmarksCommand.self,
+        Bench.self,
     ]
 }
