@@ -7,7 +7,7 @@ import SiderCore
 /// rasterization, marching cubes) on synthetic meshes and, if present, the james.obj scan.
 struct BenchGeometryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench-geometry",
+        commandName: "geometry",
         abstract: "Time the BVH, rasterizer and marching cubes.")
 
     @Option(help: "Point-to-mesh queries per measurement.") var queries = 200_000

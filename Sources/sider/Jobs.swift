@@ -6,7 +6,6 @@ extension Sider {
         ConvertImageCommand.self,
         EvalCommand.self,
         RenderScanCommand.self,
-        BenchGeometryCommand.self,
         TFLiteCommand.self,
         LandmarksCommand.self,
         Bench.self,
