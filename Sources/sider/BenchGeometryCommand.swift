@@ -3,7 +3,7 @@ import Foundation
 import Geometry
 import SiderCore
 
-/// `sider bench-geometry`: throughput of the geometry kernels (BVH point-to-mesh queries,
+/// `sider bench geometry`: throughput of the geometry kernels (BVH point-to-mesh queries,
 /// rasterization, marching cubes) on synthetic meshes and, if present, the james.obj scan.
 struct BenchGeometryCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
