@@ -251,10 +251,17 @@ def make_model(rng):
     weights[:, 0] += np.clip(1 - weights[:, 1:].sum(axis=1), 0, None)
     weights /= weights.sum(axis=1, keepdims=True)
 
-    # Smooth random bases: low-order polynomials of (x, y), a few mm per unit coefficient.
+    # Random bases of local bumps (a few mm per unit coefficient, 1.5–3 cm wide), like the local
+    # changes of real identity/expression components; global polynomial fields would be able to
+    # imitate a head rotation and make the pose unidentifiable from landmarks.
     def smooth_field(scale):
-        basis = np.stack([np.ones(V), x / 0.1, y / 0.1, (x / 0.1) ** 2, x * y / 0.01, (y / 0.1) ** 2], 1)
-        return basis @ rng.normal(size=(6, 3)) * scale
+        field = np.zeros((V, 3))
+        for _ in range(2):
+            centre = v_template[rng.integers(V)]
+            radius = rng.uniform(0.015, 0.03)
+            w = np.exp(-np.sum((v_template - centre) ** 2, axis=1) / (2 * radius ** 2))
+            field += w[:, None] * rng.normal(size=3)[None, :] * scale
+        return field
 
     shapedirs = np.stack([smooth_field(0.004) for _ in range(N_SHAPE + N_EXPR)], axis=2)
     posedirs = rng.normal(size=(V, 3, 36)) * 0.002
@@ -273,10 +280,19 @@ def make_embedding(rng, n_faces, model):
         b = rng.uniform(0.1, 1.0, size=shape + (3,))
         return b / b.sum(axis=-1, keepdims=True)
 
-    dynamic_idx = rng.integers(0, n_faces, size=(79, 17)).astype(np.int64)
+    # Contour rows vary smoothly with yaw, as in FLAME's table: the same 17 edge triangles
+    # (left side, chin, right side), barycentric coordinates drifting with the row.
+    edge = [fi for fi, (a, b, c) in enumerate(model["f"])
+            if abs(model["v_template"][a, 0]) > 0.06 or model["v_template"][a, 1] < -0.09]
+    base = rng.choice(edge, size=17, replace=False).astype(np.int64)
+    dynamic_idx = np.tile(base, (79, 1))
+    phase = rng.uniform(0, 2 * np.pi, size=(17, 3))
+    rows = np.arange(79)[:, None, None]
+    dyn_b = 1.0 + 0.5 * np.sin(rows / 12.0 + phase[None])
+    dyn_b /= dyn_b.sum(axis=-1, keepdims=True)
     full_idx = rng.integers(0, n_faces, size=(1, 68)).astype(np.int64)
     return dict(static_lmk_faces_idx=static_idx, static_lmk_bary_coords=bary(51),
-                dynamic_lmk_faces_idx=dynamic_idx, dynamic_lmk_bary_coords=bary(79, 17),
+                dynamic_lmk_faces_idx=dynamic_idx, dynamic_lmk_bary_coords=dyn_b,
                 full_lmk_faces_idx=full_idx, full_lmk_bary_coords=bary(1, 68))
 
 
