@@ -3,5 +3,6 @@ import ArgumentParser
 extension Sider {
     /// Every subcommand, each in its own file. Add new jobs here.
     static let jobs: [any ParsableCommand.Type] = [
+        BenchGeometryCommand.self,
     ]
 }
