@@ -4,5 +4,7 @@ extension Sider {
     /// Every subcommand, each in its own file. Add new jobs here.
     static let jobs: [any ParsableCommand.Type] = [
         BenchGeometryCommand.self,
+        LandmarksCommand.self,
+        Bench.self,
     ]
 }
