@@ -6,5 +6,6 @@ extension Sider {
         BenchGeometryCommand.self,
         LandmarksCommand.self,
         Bench.self,
+        FitCommand.self,
     ]
 }
