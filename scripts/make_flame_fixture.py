@@ -12,14 +12,19 @@ It also writes landmark embeddings in the layouts FLAME fitting code distributes
 static embedding pickle, DECA's `landmark_embedding.npy` holding a pickled dict, an `.npz`), and
 reference outputs computed here with an independent numpy LBS (`reference_forward`).
 
-Run: ~/.cache/sider/venv/bin/python scripts/make_flame_fixture.py [OUT_DIR]
+Run: ~/.cache/sider/venv/bin/python scripts/make_flame_fixture.py [OUT_DIR] [--full-size]
 (default OUT_DIR: Tests/MorphableModelsTests/Fixtures). Deterministic (fixed seed).
+`--full-size` writes a model of FLAME's real size instead (71×71 = 5041 vertices, 300 shape +
+100 expression components, ~50 MB; not committed) for timing `sider fit` and the loader.
 """
+import collections
+import io
 import json
 import os
 import pickle
 import struct
 import sys
+import types
 
 import numpy as np
 
@@ -213,6 +218,83 @@ def csc(dense):
 
 
 # ----------------------------------------------------------------------------------------------
+# DECA's landmark_embedding.npy stores its dynamic contour as torch tensors. torch is not needed:
+# stand-ins with torch's module/class names reduce exactly as torch does in an ordinary pickle —
+# _rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks), the storage as
+# torch.storage._load_from_bytes(<legacy torch.save stream of the storage>).
+# ----------------------------------------------------------------------------------------------
+def _install_torch_standins():
+    torch = types.ModuleType("torch")
+    utils = types.ModuleType("torch._utils")
+    storage = types.ModuleType("torch.storage")
+    for name in ("LongStorage", "FloatStorage"):
+        cls = type(name, (), {})
+        cls.__module__, cls.__qualname__ = "torch", name
+        setattr(torch, name, cls)
+
+    def _rebuild_tensor_v2(*args):
+        raise RuntimeError("stand-in")
+
+    def _load_from_bytes(b):
+        raise RuntimeError("stand-in")
+
+    _rebuild_tensor_v2.__module__, _load_from_bytes.__module__ = "torch._utils", "torch.storage"
+    _rebuild_tensor_v2.__qualname__, _load_from_bytes.__qualname__ = "_rebuild_tensor_v2", "_load_from_bytes"
+    utils._rebuild_tensor_v2, storage._load_from_bytes = _rebuild_tensor_v2, _load_from_bytes
+    torch._utils, torch.storage = utils, storage
+    sys.modules.update({"torch": torch, "torch._utils": utils, "torch.storage": storage})
+    return torch
+
+
+class _StorageMarker:
+    pass
+
+
+def legacy_torch_save(flat, storage_cls):
+    """torch.save(storage, _use_new_zipfile_serialization=False) of a 1-D array."""
+    out = io.BytesIO()
+    pickle.dump(0x1950A86A20F9469CFC6C, out, protocol=2)
+    pickle.dump(1001, out, protocol=2)
+    pickle.dump({"protocol_version": 1001, "little_endian": True,
+                 "type_sizes": {"short": 2, "int": 4, "long": 4}}, out, protocol=2)
+    key = "94110934560000"
+
+    class P(pickle.Pickler):
+        def persistent_id(self, obj):
+            if isinstance(obj, _StorageMarker):
+                return ("storage", storage_cls, key, "cpu", len(flat), None)
+            return None
+
+    P(out, protocol=2).dump(_StorageMarker())
+    pickle.dump([key], out, protocol=2)
+    out.write(struct.pack("<q", len(flat)))
+    out.write(flat.tobytes())
+    return out.getvalue()
+
+
+class FakeStorage:
+    def __init__(self, flat, storage_cls):
+        self.flat, self.storage_cls = flat, storage_cls
+
+    def __reduce__(self):
+        return (sys.modules["torch.storage"]._load_from_bytes, (legacy_torch_save(self.flat, self.storage_cls),))
+
+
+class FakeTensor:
+    """A tensor whose storage holds the array transposed (non-trivial strides)."""
+
+    def __init__(self, array, storage_cls):
+        self.array, self.storage_cls = array, storage_cls
+
+    def __reduce__(self):
+        a = self.array
+        flat = np.ascontiguousarray(a.transpose()).ravel()
+        strides = tuple(int(s // a.itemsize) for s in np.asfortranarray(a).strides)
+        return (sys.modules["torch._utils"]._rebuild_tensor_v2,
+                (FakeStorage(flat, self.storage_cls), 0, tuple(a.shape), strides, False, collections.OrderedDict()))
+
+
+# ----------------------------------------------------------------------------------------------
 # The synthetic model.
 # ----------------------------------------------------------------------------------------------
 def make_model(rng):
@@ -347,7 +429,11 @@ def reference_landmarks(m, emb, verts, R):
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    global N_SHAPE, N_EXPR, GRID_X, GRID_Y
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if "--full-size" in sys.argv:
+        N_SHAPE, N_EXPR, GRID_X, GRID_Y = 300, 100, 71, 71
+    out = args[0] if args else os.path.join(
         os.path.dirname(__file__), "..", "Tests", "MorphableModelsTests", "Fixtures")
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(20201)
@@ -376,6 +462,12 @@ def main():
 
     # DECA's landmark_embedding.npy: np.save of a 0-d object array holding the dict.
     np.save(os.path.join(out, "landmark_embedding_tiny.npy"), np.array(emb, dtype=object), allow_pickle=True)
+    # The same with the dynamic contour as (stand-in) torch tensors, as in DECA's released file.
+    torch = _install_torch_standins()
+    deca = dict(emb)
+    deca["dynamic_lmk_faces_idx"] = FakeTensor(emb["dynamic_lmk_faces_idx"].astype(np.int64), torch.LongStorage)
+    deca["dynamic_lmk_bary_coords"] = FakeTensor(emb["dynamic_lmk_bary_coords"].astype(np.float32), torch.FloatStorage)
+    np.save(os.path.join(out, "landmark_embedding_torch_tiny.npy"), np.array(deca, dtype=object), allow_pickle=True)
     # FLAME fitting's static embedding: a Python 2 pickle of {lmk_face_idx, lmk_b_coords}.
     p = Py2Pickler()
     p.save({Py2Str(b"lmk_face_idx"): emb["static_lmk_faces_idx"].astype(np.uint32),

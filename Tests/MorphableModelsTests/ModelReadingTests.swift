@@ -37,6 +37,16 @@ struct ModelReadingTests {
         }
     }
 
+    /// DECA's released file keeps the dynamic contour as torch tensors (legacy torch.save storages).
+    @Test func torchTensorsInTheEmbeddingAreRead() throws {
+        let numpy = try Fixture.embedding()
+        let torch = try LandmarkEmbedding.load(contentsOf: Fixture.url("landmark_embedding_torch_tiny.npy"))
+        #expect(torch.staticFaces == numpy.staticFaces)
+        #expect(torch.contourFaces == numpy.contourFaces)
+        let a = try #require(torch.contourBary), b = try #require(numpy.contourBary)
+        for (ra, rb) in zip(a, b) { for (x, y) in zip(ra, rb) { #expect(simd_max_abs(x - y) < 1e-6) } }
+    }
+
     @Test func contourRowFollowsTheFittingCodesRule() {
         #expect(LandmarkEmbedding.contourRow(yaw: 0) == 0)
         #expect(LandmarkEmbedding.contourRow(yaw: 20 * .pi / 180) == 20)

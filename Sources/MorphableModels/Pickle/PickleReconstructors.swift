@@ -9,6 +9,7 @@ import SiderCore
 ///   Both `numpy.core` (numpy 1) and `numpy._core` (numpy 2) module names are accepted.
 /// - `copy_reg._reconstructor(cls, object, None)` (protocols 0/1 new-style objects), `_codecs.encode`
 ///   (bytes pickled by Python 3 with protocol ≤ 2), `set`, `collections.OrderedDict`.
+/// - PyTorch tensors pickled inside ordinary pickles (`TorchTensors`);
 /// - anything else (chumpy `Ch`, scipy sparse matrices): a `PickleObject` with args and state.
 enum PickleReconstructors {
     static func call(_ callable: PickleValue, args: [PickleValue]) throws -> PickleValue {
@@ -28,6 +29,13 @@ enum PickleReconstructors {
         case ("copy_reg", "_reconstructor"), ("copyreg", "_reconstructor"):
             guard let cls = args.first else { throw SiderError(.badModel, "copy_reg._reconstructor without a class") }
             return try newObject(cls, args: [])
+        case ("torch._utils", "_rebuild_tensor_v2"):
+            return .array(try TorchTensors.rebuildTensor(args))
+        case ("torch.storage", "_load_from_bytes"), ("torch", "_load_from_bytes"):
+            guard case .bytes(let raw) = args.first else { throw SiderError(.badModel, "torch storage without bytes") }
+            let storage = PickleObject(className: "torch.storage", args: [])
+            storage.array = try TorchTensors.loadFromBytes(raw)
+            return .object(storage)
         case ("_codecs", "encode"):
             guard let text = args.first?.stringValue else { throw SiderError(.badModel, "_codecs.encode without text") }
             return .bytes(text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) })

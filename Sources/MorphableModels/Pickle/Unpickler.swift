@@ -58,8 +58,8 @@ public struct Unpickler {
         case 0x4A: stack.append(.int(Int(Int32(truncatingIfNeeded: try readInt(4)))))  // BININT
         case 0x4B: stack.append(.int(try readInt(1)))                   // BININT1
         case 0x4D: stack.append(.int(try readInt(2)))                   // BININT2
-        case 0x8A: stack.append(.int(try readLong(try readInt(1))))     // LONG1
-        case 0x8B: stack.append(.int(try readLong(try readInt(4))))     // LONG4
+        case 0x8A: stack.append(try readLong(try readSize(1)))          // LONG1
+        case 0x8B: stack.append(try readLong(try readSize(4)))          // LONG4
         case 0x49: try pushTextInt(try readLine())                      // INT
         case 0x4C:                                                      // LONG
             let line = try readLine()
@@ -247,14 +247,21 @@ public struct Unpickler {
         return v
     }
 
-    /// Little-endian two's-complement integer of `n` bytes (LONG1/LONG4).
-    private mutating func readLong(_ n: Int) throws -> Int {
-        guard n <= 8 else { throw SiderError(.unsupported, "\(source): integer wider than 64 bits") }
-        if n == 0 { return 0 }
+    /// Little-endian two's-complement integer of `n` bytes (LONG1/LONG4). Wider than 64 bits
+    /// (e.g. torch's magic number) it becomes an approximate `.float`.
+    private mutating func readLong(_ n: Int) throws -> PickleValue {
+        if n == 0 { return .int(0) }
+        let raw = try read(n)
+        guard n <= 8 else {
+            let negative = (raw.last ?? 0) >= 0x80
+            var v = 0.0
+            for b in raw.reversed() { v = v * 256 + Double(negative ? 255 - b : b) }
+            return .float(negative ? -v - 1 : v)
+        }
         var v: UInt64 = 0
-        for (i, b) in try read(n).enumerated() { v |= UInt64(b) << UInt64(8 * i) }
+        for (i, b) in raw.enumerated() { v |= UInt64(b) << UInt64(8 * i) }
         let shift = UInt64(64 - 8 * n)
-        return Int(Int64(bitPattern: v << shift) >> Int64(shift))
+        return .int(Int(Int64(bitPattern: v << shift) >> Int64(shift)))
     }
 
     private mutating func readLine() throws -> String {
