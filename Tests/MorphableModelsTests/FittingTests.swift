@@ -15,13 +15,13 @@ struct FittingTests {
 
     /// Ground truth: parameters, and the 68 landmarks of our (numpy-verified) forward pass
     /// projected with a known camera.
-    static func synthetic(projection: FitProjection) throws -> (FLAMEModel, LandmarkEmbedding, FLAMEParameters, [SIMD2<Double>], FitCamera) {
+    static func synthetic(projection: FitProjection, yaw: Double = 0.3) throws -> (FLAMEModel, LandmarkEmbedding, FLAMEParameters, [SIMD2<Double>], FitCamera) {
         let model = try Fixture.model()
         let emb = try Fixture.embedding()
         var rng = SeededGenerator(seed: 7)
         var truth = FLAMEParameters(shape: (0..<10).map { _ in Double(rng.normal()) * 0.8 },
                                     expression: (0..<5).map { _ in Double(rng.normal()) * 0.8 })
-        truth.setRotation(joint: 0, SIMD3(0.12, 0.3, -0.05))
+        truth.setRotation(joint: 0, SIMD3(0.12, yaw, -0.05))
         truth.setRotation(joint: 2, SIMD3(0.15, 0.01, 0.0))
         let out = try model.forward(truth)
         let lmk = model.landmarks(of: out.vertices, pose: truth.pose, embedding: emb)
@@ -41,9 +41,9 @@ struct FittingTests {
         return (model, emb, truth, targets, camera)
     }
 
-    @Test(arguments: [FitProjection.perspective, .weakPerspective])
-    func recoversKnownParameters(projection: FitProjection) throws {
-        let (model, emb, truth, targets, camera) = try Self.synthetic(projection: projection)
+    @Test(arguments: [(FitProjection.perspective, 0.3), (.weakPerspective, 0.3), (.perspective, -0.8)])
+    func recoversKnownParameters(projection: FitProjection, yaw: Double) throws {
+        let (model, emb, truth, targets, camera) = try Self.synthetic(projection: projection, yaw: yaw)
         var options = FitOptions()
         options.projection = projection
         options.focalLength = camera.focalLength

@@ -5,7 +5,8 @@ import SiderCore
 /// Fits FLAME to 2D landmarks (paper Eq. 3):
 ///   min over β, ψ, θ, cam of Σᵢ ρ(‖π_cam(L_FLAME,i(β, ψ, θ)) − L_gt,i‖) + priors (see `FitOptions`),
 /// coarse to fine: (1) rigid — head rotation and camera on the 51 inner landmarks, from a
-/// frontal start placed by matching centroid and spread; (2) full — adding jaw, β and ψ on all
+/// frontal start placed by matching centroid and spread (and from ±35° yaw starts when the
+/// frontal one ends more than 3σ off); (2) full — adding jaw, β and ψ on all
 /// 68 landmarks, re-choosing the dynamic contour from the current yaw and re-weighting the Huber
 /// loss (IRLS) between rounds. Each round is a Levenberg–Marquardt solve with exact Jacobians
 /// from forward-mode dual numbers (`Dual`, 16 columns per pass).
@@ -38,27 +39,27 @@ public struct FLAMEFitter: Sendable {
                                      cx: Double(imageWidth) / 2, cy: Double(imageHeight) / 2)
         let sigma = options.landmarkSigma ?? max(0.01 * Self.diagonal(targets), 1e-3)
 
-        var p = [Double](repeating: 0, count: proj.parameterCount)
-        initialiseCamera(&p, proj: proj, targets: inner)
-
-        // (1) Rigid: rotation + camera on the inner points.
-        let rigid = Array(0..<6)
+        // (1) Rigid: rotation + camera on the inner points, from a frontal start and, when that
+        // leaves a large error, from heads turned ±35° (profile photos).
         let staticPts = (embedding.staticFaces, embedding.staticBary)
         var iterations = 0
-        var weights = [Double](repeating: 1, count: inner.count)
-        for _ in 0..<2 {
-            let r = try solve(p, active: rigid, proj: proj, faces: staticPts.0, bary: staticPts.1,
-                              targets: inner, weights: weights, sigma: sigma, iterations: options.rigidIterations)
-            p = r.p
+        var best: (p: [Double], error: Double)?
+        for yaw in [0.0, 0.6, -0.6] {
+            if let b = best, b.error < 3 * sigma { break }
+            var start = [Double](repeating: 0, count: proj.parameterCount)
+            start[LandmarkProjector.rotation + 1] = yaw
+            initialiseCamera(&start, proj: proj, targets: inner)
+            let r = try rigidStage(start, proj: proj, targets: inner, sigma: sigma)
             iterations += r.iterations
-            weights = huberWeights(p, proj: proj, faces: staticPts.0, bary: staticPts.1, targets: inner, sigma: sigma)
+            if r.error < (best?.error ?? .infinity) { best = (r.p, r.error) }
         }
+        guard var p = best?.p else { throw SiderError(.numerical, "rigid landmark fit failed") }
 
         // (2) Full: + jaw, β, ψ on all landmarks, contour re-chosen by yaw.
         let all = Array(0..<proj.parameterCount)
         let fullTargets = useContour ? targets : inner
         var lastRow = -1
-        weights = [Double](repeating: 1, count: fullTargets.count)
+        var weights = [Double](repeating: 1, count: fullTargets.count)
         for round in 0..<4 {
             let yaw = model.headYaw(pose: proj.pose(p))
             let row = LandmarkEmbedding.contourRow(yaw: yaw)
@@ -98,6 +99,24 @@ public struct FLAMEFitter: Sendable {
             p[c + 1] = cp.x - s * cm.x
             p[c + 2] = cp.y + s * cm.y
         }
+    }
+
+    /// Rotation + camera only, two IRLS rounds; returns the mean pixel error on the targets.
+    private func rigidStage(_ start: [Double], proj: LandmarkProjector, targets: [SIMD2<Double>],
+                            sigma: Double) throws -> (p: [Double], iterations: Int, error: Double) {
+        let faces = embedding.staticFaces, bary = embedding.staticBary
+        var p = start, iterations = 0
+        var weights = [Double](repeating: 1, count: targets.count)
+        for _ in 0..<2 {
+            let r = try solve(p, active: Array(0..<6), proj: proj, faces: faces, bary: bary,
+                              targets: targets, weights: weights, sigma: sigma, iterations: options.rigidIterations)
+            p = r.p
+            iterations += r.iterations
+            weights = huberWeights(p, proj: proj, faces: faces, bary: bary, targets: targets, sigma: sigma)
+        }
+        let values = proj.project(proj.landmarks(p, faces: faces, bary: bary), p)
+        let error = zip(values, targets).map { simdLength(SIMD2($0.0, $0.1) - $1) }.reduce(0, +) / Double(targets.count)
+        return (p, iterations, error)
     }
 
     /// One Levenberg–Marquardt solve over the `active` parameters with fixed landmark triangles
