@@ -16,6 +16,12 @@ Run: ~/.cache/sider/venv/bin/python scripts/make_flame_fixture.py [OUT_DIR] [--f
 (default OUT_DIR: Tests/MorphableModelsTests/Fixtures). Deterministic (fixed seed).
 `--full-size` writes a model of FLAME's real size instead (71×71 = 5041 vertices, 300 shape +
 100 expression components, ~50 MB; not committed) for timing `sider fit` and the loader.
+`--from-mesh COARSE_OBJ` writes a FLAME-format model (`model.pkl`, 50 shape + 20 expression
+bump components, jaw-skinned lower face) and a DECA-layout `landmark_embedding.npy` built from
+the landmark-mesh prior of a photo (`sider fit PHOTO` without FLAME writes it): an end-to-end
+check of the FLAME path on real photos without the licensed model, e.g.
+  sider fit einstein.jpg --out /tmp/e && make_flame_fixture.py /tmp/m --from-mesh /tmp/e/coarse.obj
+  sider fit obama2.jpg --flame /tmp/m/model.pkl --shape-components 50
 """
 import collections
 import io
@@ -428,8 +434,75 @@ def reference_landmarks(m, emb, verts, R):
     return np.einsum("lab,la->lb", tri, bc), row
 
 
+def model_from_mesh(obj_path, out):
+    """A FLAME-format model on a lifted MediaPipe mesh (first 468 vertices = MediaPipe's); the
+    iBUG landmarks sit on the dominant vertex of each entry of Landmarks' IBUG68 table."""
+    import re
+    verts, faces = [], []
+    for line in open(obj_path):
+        p = line.split()
+        if p and p[0] == "v":
+            verts.append([float(x) for x in p[1:4]])
+        if p and p[0] == "f":
+            faces.append([int(x.split("/")[0]) - 1 for x in p[1:4]])
+    V = np.array(verts) * np.array([1, -1, -1])  # OpenCV camera → FLAME axes (y up, z to viewer)
+    V -= V[:468].mean(axis=0)
+    F = np.array(faces, dtype=np.uint32)
+    table = open(os.path.join(os.path.dirname(__file__), "..", "Sources", "Landmarks", "IBUG68.swift")).read()
+    rows = re.findall(r"^\s*\[(\(.*?\))\],\s*//\s*\d+", table, re.M)
+    main_vertex = [max(((int(a), float(b)) for a, b in re.findall(r"\((\d+), ([-\d.]+)\)", r)), key=lambda t: t[1])[0]
+                   for r in rows]
+    assert len(main_vertex) == 68, len(main_vertex)
+    tri, bary = [], []
+    for v in main_vertex:
+        fi = int(np.where((F == v).any(axis=1))[0][0])
+        b = np.zeros(3)
+        b[list(F[fi]).index(v)] = 1
+        tri.append(fi)
+        bary.append(b)
+    tri, bary = np.array(tri, dtype=np.int64), np.array(bary)
+    rng = np.random.default_rng(1)
+    n = len(V)
+
+    def bump(scale):
+        f = np.zeros((n, 3))
+        for _ in range(2):
+            c, r = V[rng.integers(n)], rng.uniform(0.015, 0.03)
+            f += np.exp(-np.sum((V - c) ** 2, axis=1) / (2 * r * r))[:, None] * rng.normal(size=3)[None] * scale
+        return f
+
+    mouth_y, eye_y = V[main_vertex[48], 1], V[main_vertex[37], 1]
+    joints = np.array([[0, V[:, 1].min() - 0.04, -0.06], [0, V[:, 1].min() - 0.02, -0.05], [0, mouth_y + 0.01, -0.06],
+                       [0.03, eye_y, -0.02], [-0.03, eye_y, -0.02]])
+    J_regressor = np.zeros((5, n))
+    for j in range(5):
+        J_regressor[j, np.argsort(np.linalg.norm(V - joints[j], axis=1))[:4]] = 0.25
+    w_jaw = 1 / (1 + np.exp((V[:, 1] - (mouth_y - 0.005)) / 0.006))
+    zero = 0 * w_jaw
+    p = Py2Pickler()
+    p.save({Py2Str(b"f"): F, Py2Str(b"J_regressor"): csc(J_regressor),
+            Py2Str(b"kintree_table"): np.array([[4294967295, 0, 1, 1, 1], [0, 1, 2, 3, 4]], dtype=np.int64),
+            Py2Str(b"J"): J_regressor @ V, Py2Str(b"weights"): np.stack([1 - w_jaw, zero, w_jaw, zero, zero], 1),
+            Py2Str(b"posedirs"): rng.normal(size=(n, 3, 36)) * 1e-4, Py2Str(b"bs_style"): Py2Str(b"lbs"),
+            Py2Str(b"v_template"): chumpy(V), Py2Str(b"shapedirs"): chumpy(np.stack([bump(0.004) for _ in range(70)], 2)),
+            Py2Str(b"bs_type"): Py2Str(b"lrotmin")})
+    with open(os.path.join(out, "model.pkl"), "wb") as fh:
+        fh.write(p.finish())
+    emb = dict(static_lmk_faces_idx=tri[17:], static_lmk_bary_coords=bary[17:],
+               dynamic_lmk_faces_idx=np.tile(tri[:17], (79, 1)), dynamic_lmk_bary_coords=np.tile(bary[:17], (79, 1, 1)),
+               full_lmk_faces_idx=tri[None], full_lmk_bary_coords=bary[None])
+    np.save(os.path.join(out, "landmark_embedding.npy"), np.array(emb, dtype=object), allow_pickle=True)
+    print(f"wrote {out}/model.pkl ({n} vertices) and landmark_embedding.npy")
+
+
 def main():
     global N_SHAPE, N_EXPR, GRID_X, GRID_Y
+    if "--from-mesh" in sys.argv:
+        i = sys.argv.index("--from-mesh")
+        out = sys.argv[1] if i != 1 else sys.argv[3]
+        os.makedirs(out, exist_ok=True)
+        model_from_mesh(sys.argv[i + 1], out)
+        return
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     if "--full-size" in sys.argv:
         N_SHAPE, N_EXPR, GRID_X, GRID_Y = 300, 100, 71, 71
