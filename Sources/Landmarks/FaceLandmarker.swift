@@ -29,9 +29,22 @@ public final class FaceLandmarker {
     private let shortRange: FaceDetector?
     private let fullRange: FaceDetector?
     private let mesh: FaceMesh
+    private let shapePredictor: DlibShapePredictor?
 
-    public init(directory: URL = DataPaths.models, detectors: Detectors = .both, minScore: Float? = nil) throws {
+    /// Which source of 68 points to use: `.automatic` takes dlib when its model file is present
+    /// (`DlibShapePredictor.defaultFile`), else the mesh mapping.
+    public enum Points68Choice: String, Sendable, CaseIterable { case automatic, dlib, meshMapping }
+
+    public init(directory: URL = DataPaths.models, detectors: Detectors = .both, minScore: Float? = nil,
+                points68: Points68Choice = .automatic) throws {
         self.detectors = detectors
+        switch points68 {
+        case .meshMapping: shapePredictor = nil
+        case .dlib: shapePredictor = try DlibShapePredictor.shared()
+        case .automatic:
+            shapePredictor = FileManager.default.fileExists(atPath: DlibShapePredictor.defaultFile.path)
+                ? try DlibShapePredictor.shared() : nil
+        }
         shortRange = detectors == .fullRange ? nil
             : try FaceDetector(model: .shortRange, directory: directory, minScore: minScore)
         fullRange = detectors == .shortRange ? nil
@@ -79,20 +92,35 @@ public final class FaceLandmarker {
         guard out.presence >= Self.minimumPresence else {
             throw SiderError(.noFace, String(format: "the face mesh rejected the detected face (presence %.2f)", out.presence))
         }
+        var points68 = IBUG68.points(from: out.points)
+        var source = Points68Source.meshMapping
+        if let shapePredictor,
+           let refined = shapePredictor.refine(points68, in: image) {
+            points68 = refined
+            source = .dlib
+        }
         return FaceLandmarks(imageWidth: image.width, imageHeight: image.height, detection: detection,
                              crop: crop, presenceScore: out.presence, points468: out.points,
-                             points68: IBUG68.points(from: out.points))
+                             points68: points68, points68Source: source)
     }
 
-    /// Detects, picks face `face` (index into the largest-first list; nil = the largest),
-    /// and returns its landmarks together with every detection.
+    /// Detects, picks face `face` (index into the largest-first list; nil = the largest face that
+    /// the face mesh accepts), and returns its landmarks together with every detection.
     public func run(_ image: RGBImage, face: Int? = nil) throws -> (faces: [FaceDetection], landmarks: FaceLandmarks) {
         let faces = try detectFaces(image)
         guard !faces.isEmpty else { throw SiderError(.noFace, "no face found in the image") }
-        let index = face ?? 0
-        guard faces.indices.contains(index) else {
-            throw SiderError(.badInput, "face \(index) requested but \(faces.count) face\(faces.count == 1 ? " was" : "s were") found (valid: 0...\(faces.count - 1))")
+        if let index = face {
+            guard faces.indices.contains(index) else {
+                throw SiderError(.badInput, "face \(index) requested but \(faces.count) face\(faces.count == 1 ? " was" : "s were") found (valid: 0...\(faces.count - 1))")
+            }
+            return (faces, try landmarks(image, detection: faces[index]))
         }
-        return (faces, try landmarks(image, detection: faces[index]))
+        var firstError: SiderError? = nil
+        for f in faces {
+            do { return (faces, try landmarks(image, detection: f)) } catch let e as SiderError where e.kind == .noFace {
+                firstError = firstError ?? e
+            }
+        }
+        throw firstError ?? SiderError(.noFace, "no face found in the image")
     }
 }

@@ -21,12 +21,16 @@ final class TensorStorage {
 ///    reused once the last operator reading its tensor has run (best fit, grown as needed);
 /// 3. each kernel is built with its tensors' pointers and pre-arranged weights.
 struct GraphPlan {
-    var kernels: [(name: String, kernel: any Kernel)] = []
+    /// Each kernel with its operator name and a label "#node NAME input shapes → output shape".
+    var kernels: [(name: String, label: String, kernel: any Kernel)] = []
     var inputs: [(pointer: UnsafeMutablePointer<Float>, count: Int)] = []
     var outputs: [(pointer: UnsafeMutablePointer<Float>, count: Int)] = []
     let scratch: UnsafeMutablePointer<Float>
     /// Owns the buffers behind every pointer above.
     let storage: TensorStorage
+
+    /// Upper bound on the floats of tensor memory (and of scratch) one interpreter may plan: 1 GiB.
+    static let maxFloats = 1 << 28
 
     /// Operators that are evaluated once at planning time when their input is constant.
     private static let foldable: Set<Int32> = [BuiltinOperator.densify, BuiltinOperator.dequantize]
@@ -110,13 +114,22 @@ struct GraphPlan {
         }
         for t in graph.inputs where bufferOf[t] == nil && constants[t] == nil { try assign(t) }
         for t in graph.inputs where lastUse[t] == nil { release(t) }
+        var written = Set(graph.inputs)
         for (i, r) in runtimeOps.enumerated() {
+            for x in r.op.inputs where x >= 0 && constants[x] == nil && !written.contains(x) {
+                throw bad("operator \(r.index) (\(r.name)) reads \(tensors[x].name) before any operator writes it")
+            }
+            written.formUnion(r.op.outputs)
             for y in r.op.outputs {
                 guard constants[y] == nil, bufferOf[y] == nil else { throw bad("tensor \(tensors[y].name) is written twice") }
                 try assign(y)
             }
             for x in Set(r.op.inputs) where x >= 0 && lastUse[x] == i { release(x) }
             for y in r.op.outputs where lastUse[y] == nil { release(y) }
+        }
+        // A damaged file could ask for absurd buffers: bound the arena (real models need ~10⁷ floats).
+        guard capacities.reduce(0, +) <= GraphPlan.maxFloats else {
+            throw SiderError(.unsupported, "\(file) needs more than \(GraphPlan.maxFloats) floats of tensor memory")
         }
         let storage = TensorStorage()
         let buffers = capacities.map { storage.allocate($0) }
@@ -143,8 +156,13 @@ struct GraphPlan {
             let ctx = NodeContext(op: r.op, index: r.index, name: r.name, fileName: file, tensors: tensors,
                                   constants: constants, storage: pointer)
             let kernel = try KernelFactory.make(code: r.code, ctx)
+            guard kernel.scratchCount <= GraphPlan.maxFloats else {
+                throw SiderError(.unsupported, "\(file): operator \(r.index) (\(r.name)) needs too much scratch memory")
+            }
             scratchCount = max(scratchCount, kernel.scratchCount)
-            kernels.append((r.name, kernel))
+            let shapes = r.op.inputs.filter { $0 >= 0 && constants[$0] == nil }.map { tensors[$0].shape.map(String.init).joined(separator: "×") }
+            let label = "#\(r.index) \(r.name) \(shapes.joined(separator: ", ")) → \(r.op.outputs.map { tensors[$0].shape.map(String.init).joined(separator: "×") }.joined(separator: ", "))"
+            kernels.append((r.name, label, kernel))
         }
         inputs = try graph.inputs.map { (try pointer($0), tensors[$0].elementCount) }
         outputs = try graph.outputs.map { (try pointer($0), tensors[$0].elementCount) }

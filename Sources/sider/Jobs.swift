@@ -7,5 +7,7 @@ extension Sider {
         LandmarksCommand.self,
         Bench.self,
         FitCommand.self,
+        TFLiteCommand.self,
+        ConvertImageCommand.self,
     ]
 }

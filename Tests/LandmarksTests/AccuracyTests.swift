@@ -1,33 +1,55 @@
 import Foundation
+import ImageIO
 import Landmarks
 import SiderCore
 import Testing
 
 /// Our 68 iBUG points against the 300-W annotations of the three sample photos:
 /// NME = mean point error / outer-eye-corner distance (see `LandmarkAccuracy`).
+/// The 68 points come from dlib's model started from the mesh (the default when dlib's model
+/// file is installed); the mesh mapping alone is measured too.
 @Suite("68-point accuracy")
 struct AccuracyTests {
     static let photos = ["einstein.jpg", "breakingbad.jpg", "takeo.ppm"]
 
-    static func nme(_ name: String) throws -> (all: Float, inner: Float) {
+    static func nme(_ landmarker: FaceLandmarker, _ name: String) throws -> (all: Float, inner: Float) {
         let stem = String(name.split(separator: ".")[0])
         let truth = try PTSFile.load(DataPaths.sample("\(stem).pts"))
-        let lm = try FaceLandmarker().run(try Support.photo(name)).landmarks
+        let lm = try landmarker.run(try Support.photo(name)).landmarks
         let all = try #require(LandmarkAccuracy.nme(lm.points68, truth))
         let inner = try #require(LandmarkAccuracy.nme(lm.points68, truth, subset: LandmarkAccuracy.inner51))
-        print(String(format: "%@: NME all-68 %.2f%%, inner-51 %.2f%%", name, 100 * all, 100 * inner))
+        print(String(format: "%@ (%@): NME all-68 %.2f%%, inner-51 %.2f%%", name, lm.points68Source.rawValue, 100 * all, 100 * inner))
         return (all, inner)
     }
 
-    @Test func innerFiftyOneMeetsTheBar() throws {
-        let figures = try Self.photos.map(Self.nme)
+    @Test func dlibPointsMeetTheBar() throws {
+        let landmarker = try FaceLandmarker(points68: .dlib)
+        let figures = try Self.photos.map { try Self.nme(landmarker, $0) }
         let meanInner = figures.map(\.inner).reduce(0, +) / Float(figures.count)
-        print(String(format: "mean inner-51 NME %.2f%%", 100 * meanInner))
+        print(String(format: "dlib: mean inner-51 NME %.2f%%", 100 * meanInner))
         for (name, f) in zip(Self.photos, figures) {
             #expect(f.inner <= 0.10, "\(name) inner-51 NME \(100 * f.inner)%")
-            #expect(f.all <= 0.15, "\(name) all-68 NME \(100 * f.all)%")
         }
         #expect(meanInner <= 0.06)
+    }
+
+    /// The mapping alone (fitted on these very photos, so this is a fit residual, not a test
+    /// of generalisation) stays under 10% inner-51 on each.
+    @Test func meshMappingFigures() throws {
+        let landmarker = try FaceLandmarker(points68: .meshMapping)
+        let figures = try Self.photos.map { try Self.nme(landmarker, $0) }
+        let meanInner = figures.map(\.inner).reduce(0, +) / Float(figures.count)
+        print(String(format: "mesh mapping: mean inner-51 NME %.2f%%", 100 * meanInner))
+        for f in figures { #expect(f.inner <= 0.10) }
+    }
+
+    @Test func dlibBoxFitRecoversAKnownBox() throws {
+        let sp = try DlibShapePredictor.shared()
+        #expect(sp.pointCount == 68)
+        // The mean shape placed in box (100, 50)–(300, 250) fits back to that box.
+        let mean = try #require(sp.meanShape(in: SIMD4(100, 50, 300, 250)))
+        let box = try #require(sp.box(fitting: mean))
+        #expect(box == SIMD4(100, 50, 300, 250))
     }
 
     @Test func nmeMeasure() throws {

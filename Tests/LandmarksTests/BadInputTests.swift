@@ -84,3 +84,16 @@ struct BadInputTests {
         #expect(throws: SiderError.self) { try FaceDetector(model: .shortRange, directory: dir) }
     }
 }
+
+extension BadInputTests {
+    @Test func damagedDlibModel() throws {
+        let url = try Self.temporary("sp.dat", Data([0x01, 0x01, 0x81, 0x88, 0x81, 0x01, 0x03]))
+        defer { try? FileManager.default.removeItem(at: url) }
+        do {
+            _ = try DlibShapePredictor(file: url)
+            Issue.record("no error for a truncated dlib model")
+        } catch let e as SiderError {
+            #expect(e.kind == .badModel && !e.message.contains("\n"))
+        }
+    }
+}
