@@ -12,12 +12,15 @@ public protocol ADScalar: Sendable {
     static prefix func - (a: Self) -> Self
     static func sin(_ a: Self) -> Self
     static func cos(_ a: Self) -> Self
+    /// False when the value carries no derivative (lets linear blends skip the dual arithmetic).
+    var hasTangent: Bool { get }
 }
 
 extension Double: ADScalar {
     public var value: Double { self }
     public static func sin(_ a: Double) -> Double { Foundation.sin(a) }
     public static func cos(_ a: Double) -> Double { Foundation.cos(a) }
+    public var hasTangent: Bool { false }
 }
 
 /// A dual number a + Σᵢ dᵢ εᵢ with up to 16 simultaneous directions (εᵢεⱼ = 0): evaluating a
@@ -54,4 +57,5 @@ public struct Dual: ADScalar {
     @inlinable public static prefix func - (a: Dual) -> Dual { Dual(value: -a.value, d: -a.d) }
     public static func sin(_ a: Dual) -> Dual { Dual(value: Foundation.sin(a.value), d: a.d * Foundation.cos(a.value)) }
     public static func cos(_ a: Dual) -> Dual { Dual(value: Foundation.cos(a.value), d: a.d * -Foundation.sin(a.value)) }
+    public var hasTangent: Bool { d != .zero }
 }

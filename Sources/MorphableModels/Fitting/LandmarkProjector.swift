@@ -70,16 +70,27 @@ struct LandmarkProjector {
         let J = model.jointCount
         let beta = Array(p[Self.shapeStart..<(Self.shapeStart + nShape)])
         let psi = Array(p[(Self.shapeStart + nShape)..<(Self.shapeStart + nShape + nExpr)])
+        // Linear blends: coefficients without a tangent are summed in Double; only the seeded
+        // ones (at most 16 per Jacobian pass) go through dual arithmetic.
+        let betaSeeded = beta.indices.filter { beta[$0].hasTangent }
+        let psiSeeded = psi.indices.filter { psi[$0].hasTangent }
+        let betaValue = beta.map(\.value), psiValue = psi.map(\.value)
+        func blend(base: Double, shape: (Int) -> Double, expr: (Int) -> Double) -> S {
+            var value = base
+            for k in 0..<nShape { value += shape(k) * betaValue[k] }
+            for k in 0..<nExpr { value += expr(k) * psiValue[k] }
+            var acc = S(value)
+            for k in betaSeeded { acc = acc + S(shape(k)) * (beta[k] - S(betaValue[k])) }
+            for k in psiSeeded { acc = acc + S(expr(k)) * (psi[k] - S(psiValue[k])) }
+            return acc
+        }
         var joints = [(S, S, S)]()
         for j in 0..<J {
-            var xyz = [S]()
-            for c in 0..<3 {
-                var acc = S(jointBase[j * 3 + c])
-                for k in 0..<nShape { acc = acc + S(jointShape[(j * 3 + c) * nShape + k]) * beta[k] }
-                for k in 0..<nExpr { acc = acc + S(jointExpr[(j * 3 + c) * nExpr + k]) * psi[k] }
-                xyz.append(acc)
+            let c3 = (0..<3).map { c in
+                blend(base: jointBase[j * 3 + c], shape: { jointShape[(j * 3 + c) * nShape + $0] },
+                      expr: { jointExpr[(j * 3 + c) * nExpr + $0] })
             }
-            joints.append((xyz[0], xyz[1], xyz[2]))
+            joints.append((c3[0], c3[1], c3[2]))
         }
         let kin = Kinematics<S>(joints: joints, pose: pose(p), parents: model.parents)
         var cache = [Int: (S, S, S)]()
@@ -88,9 +99,9 @@ struct LandmarkProjector {
             var rest = [S]()
             for c in 0..<3 {
                 let row = 3 * v + c
-                var acc = S(Double(model.template[row]))
-                for k in 0..<nShape { acc = acc + S(Double(model.shapeDirs[row * model.shapeCount + k])) * beta[k] }
-                for k in 0..<nExpr { acc = acc + S(Double(model.expressionDirs[row * model.expressionCount + k])) * psi[k] }
+                var acc = blend(base: Double(model.template[row]),
+                                shape: { Double(model.shapeDirs[row * model.shapeCount + $0]) },
+                                expr: { Double(model.expressionDirs[row * model.expressionCount + $0]) })
                 let P = model.poseFeatureCount
                 for f in 0..<P { acc = acc + S(Double(model.poseDirs[row * P + f])) * kin.poseFeature[f] }
                 rest.append(acc)
