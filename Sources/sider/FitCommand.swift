@@ -117,8 +117,10 @@ struct FitCommand: ParsableCommand {
             throw SiderError(.unsupported, "--weak-perspective applies to FLAME fitting; the landmark-mesh prior is perspective")
         }
         let triangles = try FaceMeshTopology.triangles()
+        // The 68 points may be dlib-refined: warp the mesh so its own iBUG points meet them.
+        let targets = LandmarkMeshPrior.LandmarkTargets(anchors: IBUG68.table, targets: points68)
         let (mesh, camera) = try LandmarkMeshPrior.build(points468: points468, triangles: triangles,
-                                                         imageWidth: size, imageHeight: size)
+                                                         imageWidth: size, imageHeight: size, landmarks: targets)
         // iBUG points on the lifted mesh (its first 468 vertices are MediaPipe's), projected.
         let pinhole = camera.geometryCamera
         let landmarks = IBUG68.table.map { entry in

@@ -50,6 +50,23 @@ struct LandmarkMeshPriorTests {
         #expect(abs((planar * planar).sum().squareRoot() - 0.14) < 1e-4)
     }
 
+    /// Landmarks from another detector: the mesh is warped so its anchor points project onto them.
+    @Test func warpsOntoGivenLandmarks() throws {
+        let (pts, tris) = Self.grid()
+        let anchorVertices = [30, 60, 120, 200, 250, 300, 380, 420]
+        let anchors = anchorVertices.map { [(vertex: $0, weight: Float(1))] }
+        let targets = anchorVertices.enumerated().map { i, v in
+            SIMD2(pts[v].x, pts[v].y) + SIMD2(Float(3 + i % 3), -2 + Float(i % 2))
+        }
+        let (mesh, camera) = try LandmarkMeshPrior.build(
+            points468: pts, triangles: tris, imageWidth: 256, imageHeight: 256,
+            landmarks: LandmarkMeshPrior.LandmarkTargets(anchors: anchors, targets: targets))
+        for (v, t) in zip(anchorVertices, targets) {
+            let uv = camera.project(SIMD3(Double(mesh.vertices[v].x), Double(mesh.vertices[v].y), Double(mesh.vertices[v].z)))
+            #expect(abs(uv.x - Double(t.x)) < 0.1 && abs(uv.y - Double(t.y)) < 0.1, "vertex \(v): \(uv) vs \(t)")
+        }
+    }
+
     @Test func rejectsWrongInput() {
         let (pts, tris) = Self.grid()
         #expect(throws: SiderError.self) {

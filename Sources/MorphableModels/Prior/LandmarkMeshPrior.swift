@@ -14,6 +14,12 @@ import SiderCore
 /// mesh gives back exactly the detected points. Optional midpoint subdivision and Taubin
 /// smoothing make it less faceted; smoothing is applied to depth only (each vertex is put back
 /// on its own pixel ray at its smoothed depth), so the projection stays on the image points.
+///
+/// When the 68 landmarks come from another detector than the mesh (the front end refines them
+/// with dlib), `landmarks` moves the mesh onto them first: the image positions of the 468
+/// points are warped by a smooth Gaussian-RBF field (width 15 % of the face) that carries the
+/// mesh's own iBUG points (affine combinations of its vertices) onto the given ones, repeated
+/// three times so the combinations land within a fraction of a pixel.
 public enum LandmarkMeshPrior {
     public static let nominalFaceWidth = 0.14
     public static let cheekVertices = (234, 454)
@@ -28,12 +34,25 @@ public enum LandmarkMeshPrior {
         public init() {}
     }
 
+    /// 68 (or any number of) landmarks the mesh should project onto, each an affine combination
+    /// of face-mesh vertices (`anchors`, e.g. Landmarks' `IBUG68.table`) with its image target.
+    public struct LandmarkTargets: Sendable {
+        public var anchors: [[(vertex: Int, weight: Float)]]
+        public var targets: [SIMD2<Float>]
+        public init(anchors: [[(vertex: Int, weight: Float)]], targets: [SIMD2<Float>]) {
+            self.anchors = anchors
+            self.targets = targets
+        }
+    }
+
     /// - Parameters:
     ///   - points468: MediaPipe's face-mesh vertices (x, y in image pixels, z in pixel scale).
     ///   - triangles: the face-mesh triangles over those vertices.
     /// - Returns: the mesh in camera coordinates (metres), triangles facing the camera, and its camera.
-    public static func build(points468: [SIMD3<Float>], triangles: [SIMD3<Int32>], imageWidth: Int, imageHeight: Int,
+    public static func build(points468 input: [SIMD3<Float>], triangles: [SIMD3<Int32>], imageWidth: Int, imageHeight: Int,
+                             landmarks: LandmarkTargets? = nil,
                              options: Options = Options()) throws -> (mesh: TriangleMesh, camera: FitCamera) {
+        var points468 = input
         guard points468.count == 468 else {
             throw SiderError(.badInput, "landmark mesh prior needs the 468 face-mesh points, got \(points468.count)")
         }
@@ -49,6 +68,7 @@ public enum LandmarkMeshPrior {
         let a = points468[cheekVertices.0], b = points468[cheekVertices.1]
         let widthPx = Double(((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot())
         guard widthPx > 1 else { throw SiderError(.badInput, "landmark mesh prior: degenerate face (width \(widthPx) px)") }
+        if let landmarks { try warp(&points468, onto: landmarks, width: 0.15 * widthPx) }
         let Z0 = f * nominalFaceWidth / widthPx
         let vertices = points468.map { p -> SIMD3<Float> in
             let Z = Z0 + Double(p.z) * Z0 / f
@@ -68,5 +88,26 @@ public enum LandmarkMeshPrior {
         let camera = FitCamera(projection: .perspective, width: imageWidth, height: imageHeight, focalLength: f,
                                cx: cx, cy: cy, scale: 1, translation: .zero)
         return (mesh, camera)
+    }
+
+    /// Moves the image positions of the points so the anchors' combinations reach the targets.
+    private static func warp(_ points: inout [SIMD3<Float>], onto l: LandmarkTargets, width: Double) throws {
+        guard l.anchors.count == l.targets.count,
+              l.anchors.allSatisfy({ $0.allSatisfy { $0.vertex >= 0 && $0.vertex < points.count } }),
+              l.targets.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) else {
+            throw SiderError(.badInput, "landmark mesh prior: landmark anchors and targets do not match the mesh")
+        }
+        let targets = l.targets.map { SIMD2(Double($0.x), Double($0.y)) }
+        for _ in 0..<3 {
+            let anchors = l.anchors.map { entry in
+                entry.reduce(SIMD2<Double>.zero) { $0 + Double($1.weight) * SIMD2(Double(points[$1.vertex].x), Double(points[$1.vertex].y)) }
+            }
+            guard let field = LandmarkWarp(anchors: anchors, targets: targets, width: width) else { return }
+            for i in points.indices {
+                let d = field.displacement(at: SIMD2(Double(points[i].x), Double(points[i].y)))
+                points[i].x += Float(d.x)
+                points[i].y += Float(d.y)
+            }
+        }
     }
 }
