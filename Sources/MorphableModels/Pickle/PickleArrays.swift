@@ -24,10 +24,16 @@ extension PickleValue {
             if let a = obj.array { return a }
             if let items = obj.objectItems, items.count == 1 { return try items[0].asArray(name: name) }
             if obj.className.hasPrefix("chumpy") {
-                guard case .dict(let state) = obj.state, let x = state["x"] else {
+                // The value lives under 'x'; fall back to the one array-valued entry otherwise.
+                guard case .dict(let state) = obj.state else {
+                    throw SiderError(.badModel, "'\(name)' is a chumpy \(obj.className) without a state dict")
+                }
+                if let x = state["x"] { return try x.asArray(name: name) }
+                let arrays = state.entries.compactMap { try? $0.value.asArray(name: name) }.filter { !$0.shape.isEmpty }
+                guard arrays.count == 1 else {
                     throw SiderError(.badModel, "'\(name)' is a chumpy \(obj.className) without its array 'x'")
                 }
-                return try x.asArray(name: name)
+                return arrays[0]
             }
             if obj.className.hasPrefix("scipy.sparse") { return try Self.densify(obj, name: name) }
             throw SiderError(.unsupported, "'\(name)' is a \(obj.className), not an array")
