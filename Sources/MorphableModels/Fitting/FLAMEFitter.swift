@@ -6,7 +6,7 @@ import SiderCore
 ///   min over β, ψ, θ, cam of Σᵢ ρ(‖π_cam(L_FLAME,i(β, ψ, θ)) − L_gt,i‖) + priors (see `FitOptions`),
 /// coarse to fine: (1) rigid — head rotation and camera on the 51 inner landmarks, from a
 /// frontal start placed by matching centroid and spread (and from ±35° yaw starts when the
-/// frontal one ends more than 3σ off); (2) full — adding jaw, β and ψ on all
+/// frontal one ends more than 3σ off; one of those is taken only if 30 % better); (2) full — adding jaw, β and ψ on all
 /// 68 landmarks, re-choosing the dynamic contour from the current yaw and re-weighting the Huber
 /// loss (IRLS) between rounds. Each round is a Levenberg–Marquardt solve with exact Jacobians
 /// from forward-mode dual numbers (`Dual`, 16 columns per pass).
@@ -51,7 +51,9 @@ public struct FLAMEFitter: Sendable {
             initialiseCamera(&start, proj: proj, targets: inner)
             let r = try rigidStage(start, proj: proj, targets: inner, sigma: sigma)
             iterations += r.iterations
-            if r.error < (best?.error ?? .infinity) { best = (r.p, r.error) }
+            // A turned start must be clearly better: with an imperfect identity a rotated head can
+            // trade pose for shape and win by a little.
+            if r.error < 0.7 * (best?.error ?? .infinity) { best = (r.p, r.error) }
         }
         guard var p = best?.p else { throw SiderError(.numerical, "rigid landmark fit failed") }
 
