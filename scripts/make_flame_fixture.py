@@ -278,26 +278,47 @@ def legacy_torch_save(flat, storage_cls):
     return out.getvalue()
 
 
+def zip_torch_save(flat, storage_cls):
+    """torch.save(storage) in the zip format (torch ≥ 1.6): archive/data.pkl + archive/data/<key>."""
+    import zipfile
+    key = "0"
+
+    class P(pickle.Pickler):
+        def persistent_id(self, obj):
+            if isinstance(obj, _StorageMarker):
+                return ("storage", storage_cls, key, "cpu", len(flat))
+            return None
+
+    pkl = io.BytesIO()
+    P(pkl, protocol=2).dump(_StorageMarker())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+        z.writestr(zipfile.ZipInfo("archive/data.pkl", (2020, 1, 1, 0, 0, 0)), pkl.getvalue())
+        z.writestr(zipfile.ZipInfo("archive/data/" + key, (2020, 1, 1, 0, 0, 0)), flat.tobytes())
+    return out.getvalue()
+
+
 class FakeStorage:
-    def __init__(self, flat, storage_cls):
-        self.flat, self.storage_cls = flat, storage_cls
+    def __init__(self, flat, storage_cls, zipped=False):
+        self.flat, self.storage_cls, self.zipped = flat, storage_cls, zipped
 
     def __reduce__(self):
-        return (sys.modules["torch.storage"]._load_from_bytes, (legacy_torch_save(self.flat, self.storage_cls),))
+        save = zip_torch_save if self.zipped else legacy_torch_save
+        return (sys.modules["torch.storage"]._load_from_bytes, (save(self.flat, self.storage_cls),))
 
 
 class FakeTensor:
     """A tensor whose storage holds the array transposed (non-trivial strides)."""
 
-    def __init__(self, array, storage_cls):
-        self.array, self.storage_cls = array, storage_cls
+    def __init__(self, array, storage_cls, zipped=False):
+        self.array, self.storage_cls, self.zipped = array, storage_cls, zipped
 
     def __reduce__(self):
         a = self.array
         flat = np.ascontiguousarray(a.transpose()).ravel()
         strides = tuple(int(s // a.itemsize) for s in np.asfortranarray(a).strides)
         return (sys.modules["torch._utils"]._rebuild_tensor_v2,
-                (FakeStorage(flat, self.storage_cls), 0, tuple(a.shape), strides, False, collections.OrderedDict()))
+                (FakeStorage(flat, self.storage_cls, self.zipped), 0, tuple(a.shape), strides, False, collections.OrderedDict()))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -535,11 +556,13 @@ def main():
 
     # DECA's landmark_embedding.npy: np.save of a 0-d object array holding the dict.
     np.save(os.path.join(out, "landmark_embedding_tiny.npy"), np.array(emb, dtype=object), allow_pickle=True)
-    # The same with the dynamic contour as (stand-in) torch tensors, as in DECA's released file.
+    # The same with the dynamic contour as (stand-in) torch tensors, as in DECA's released file
+    # (faces in a legacy torch.save storage, barycentrics in a zip-format one).
     torch = _install_torch_standins()
     deca = dict(emb)
     deca["dynamic_lmk_faces_idx"] = FakeTensor(emb["dynamic_lmk_faces_idx"].astype(np.int64), torch.LongStorage)
-    deca["dynamic_lmk_bary_coords"] = FakeTensor(emb["dynamic_lmk_bary_coords"].astype(np.float32), torch.FloatStorage)
+    deca["dynamic_lmk_bary_coords"] = FakeTensor(emb["dynamic_lmk_bary_coords"].astype(np.float32), torch.FloatStorage,
+                                                 zipped=True)
     np.save(os.path.join(out, "landmark_embedding_torch_tiny.npy"), np.array(deca, dtype=object), allow_pickle=True)
     # FLAME fitting's static embedding: a Python 2 pickle of {lmk_face_idx, lmk_b_coords}.
     p = Py2Pickler()
