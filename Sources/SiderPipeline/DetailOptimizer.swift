@@ -76,9 +76,9 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         var sdfLoss: Float = 0, eikLoss: Float = 0
         let wr: Float = r > 0 ? 1 / Float(r) : 0
         for j in 0..<r {
-            let d = eval.sdf[h + j] - problem.regularizerSDF[batchPoints[j]]
+            let d = (eval.sdf[h + j] - problem.regularizerSDF[batchPoints[j]]) / problem.lengthUnit
             sdfLoss += abs(d)
-            dSDF[h + j] = s.lambda1 * sign(d) * wr
+            dSDF[h + j] = s.lambda1 * sign(d) * wr / problem.lengthUnit
             let g = eval.gradients[h + j], len = (g * g).sum().squareRoot()
             eikLoss += (len - 1) * (len - 1)
             if len > 0 { dGrad[h + j] = g * (s.lambda2 * 2 * (len - 1) / len * wr) }
@@ -104,7 +104,7 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         let finite = record.isFinite && geometry.gradientsAreFinite && shader.gradientsAreFinite
         switch guardian.check(iteration: record.iteration, finite: finite, learningRate: state.learningRateScale) {
         case .ok:
-            geometry.step(learningRate: learningRate)
+            if state.iteration >= s.shaderWarmup { geometry.step(learningRate: learningRate) }
             shader.step(learningRate: learningRate)
             state.iteration += 1
             state.curve.append(record)

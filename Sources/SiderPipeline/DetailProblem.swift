@@ -6,8 +6,13 @@ public struct DetailProblem: Sendable {
     public var targets: [SIMD3<Float>]
     public var regularizerPoints: [SIMD3<Float>]
     public var regularizerSDF: [Float]
+    /// The camera-space length that is 1 in the normalised frame (`NormalizedFrame.scale`): SDF
+    /// residuals are divided by it so that λ₁ does not depend on the scene's units.
+    public var lengthUnit: Float
 
-    public init(rays: RaySet, targets: [SIMD3<Float>], regularizerPoints: [SIMD3<Float>], regularizerSDF: [Float]) {
+    public init(rays: RaySet, targets: [SIMD3<Float>], regularizerPoints: [SIMD3<Float>], regularizerSDF: [Float],
+                lengthUnit: Float = 1) {
+        self.lengthUnit = lengthUnit
         self.rays = rays
         self.targets = targets
         self.regularizerPoints = regularizerPoints

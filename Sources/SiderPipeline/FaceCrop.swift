@@ -1,4 +1,5 @@
 import SiderCore
+import Geometry
 
 /// The square face crop every image output of `sider reconstruct` lives in.
 ///
@@ -56,12 +57,12 @@ public struct FaceCrop: Codable, Sendable, Equatable {
         q / scale + SIMD2(originX, originY)
     }
 
-    /// Pinhole intrinsics seen in the crop when `photo` are the intrinsics in the photo:
-    /// f' = s·f, c' = s·(c − origin). Extrinsics (camera coordinates) are unchanged.
-    public func intrinsicsInCrop(_ photo: PixelIntrinsics) -> PixelIntrinsics {
+    /// The camera seen in the crop when `photo` is the camera of the photo: f' = s·f,
+    /// c' = s·(c − origin). Camera coordinates (the coarse mesh's frame) are unchanged.
+    public func cameraInCrop(_ photo: PinholeCamera) -> PinholeCamera {
         let s = scale
-        return PixelIntrinsics(fx: photo.fx * s, fy: photo.fy * s,
-                               cx: (photo.cx - originX) * s, cy: (photo.cy - originY) * s,
-                               width: size, height: size)
+        return PinholeCamera(fx: photo.fx * s, fy: photo.fy * s,
+                             cx: (photo.cx - originX) * s, cy: (photo.cy - originY) * s,
+                             width: size, height: size)
     }
 }

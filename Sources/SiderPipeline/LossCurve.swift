@@ -5,7 +5,7 @@ public struct LossRecord: Codable, Sendable, Equatable {
     public var total: Float
     /// Mean ‖c − c_gt‖₁ over the batch's rays that hit the surface.
     public var photometric: Float
-    /// Mean |f(x) − SDF_GT(x)| over the regulariser points (unweighted).
+    /// Mean |f(x) − SDF_GT(x)| over the regulariser points, in normalised-frame units (unweighted).
     public var sdf: Float
     /// Mean (‖∇ₓf(x)‖ − 1)² (unweighted).
     public var eikonal: Float

@@ -1,3 +1,5 @@
+import Geometry
+
 /// The rays of the detail stage: one per pixel of the face region, from the camera centre o = 0.
 ///
 /// Ray k is r(t) = o + t·vₖ (unit vₖ) through pixel `pixels[k]` (index y·width + x of the crop).
@@ -25,13 +27,13 @@ public struct RaySet: Sendable {
 
     /// Rays through every set pixel of `mask` that has a finite coarse `depth` (z, camera units,
     /// row-major like the mask). `margin` is in camera units along the ray.
-    public init(intrinsics: PixelIntrinsics, mask: PixelMask, depth: [Float], margin: Float) {
+    public init(camera: PinholeCamera, mask: PixelMask, depth: [Float], margin: Float) {
         var dirs: [SIMD3<Float>] = [], pix: [Int32] = [], near: [Float] = [], far: [Float] = []
         for y in 0..<mask.height {
             for x in 0..<mask.width where mask[x, y] {
                 let z = depth[y * mask.width + x]
                 guard z.isFinite, z > 0 else { continue }
-                let v = intrinsics.direction(pixelX: x, pixelY: y)
+                let v = camera.ray(x: x, y: y).direction
                 let t = z / v.z
                 dirs.append(v)
                 pix.append(Int32(y * mask.width + x))

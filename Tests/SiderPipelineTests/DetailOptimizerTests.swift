@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import SiderPipeline
+import Geometry
 
 /// The detail loop on an analytic scene whose truth is known: a bumpy sphere rendered with
 /// Lambertian shading; the fit starts from the smooth sphere.
@@ -19,17 +20,17 @@ import SiderPipeline
                              frequencies: freqs, phases: phases, featureCount: 0)
         let lambert = LambertShader(albedo: [0.9, 0.7, 0.6], light: [0.3, -0.3, -0.8], ambient: 0.15,
                                     featureWeight: 0, pointWeight: 0, featureCount: 0)
-        let intr = PixelIntrinsics(fx: 48, fy: 48, cx: 16, cy: 16, width: 32, height: 32)
+        let intr = PinholeCamera(fx: 48, fy: 48, cx: 16, cy: 16, width: 32, height: 32)
         // Face region: the smooth sphere's silhouette, eroded.
         var mask = PixelMask(width: 32, height: 32)
         var depth = [Float](repeating: .infinity, count: 32 * 32)
         for y in 0..<32 { for x in 0..<32 {
-            if let t = raySphere(intr.direction(pixelX: x, pixelY: y), [0, 0, 1], 0.35) {
+            if let t = raySphere(intr.ray(x: x, y: y).direction, [0, 0, 1], 0.35) {
                 mask[x, y] = true
-                depth[y * 32 + x] = t * intr.direction(pixelX: x, pixelY: y).z
+                depth[y * 32 + x] = t * intr.ray(x: x, y: y).direction.z
             }
         } }
-        let rays = RaySet(intrinsics: intr, mask: mask.eroded(radius: 2), depth: depth, margin: 0.05)
+        let rays = RaySet(camera: intr, mask: mask.eroded(radius: 2), depth: depth, margin: 0.05)
         let traced = SurfaceRenderer().render(rays, geometry: truth, shader: lambert)
         var targets = [SIMD3<Float>](repeating: .zero, count: rays.count)
         for (i, r) in traced.hits.enumerated() { targets[r] = traced.colors[i] }

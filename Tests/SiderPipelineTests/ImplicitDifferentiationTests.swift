@@ -1,5 +1,6 @@
 import Testing
 import SiderPipeline
+import Geometry
 
 /// Finite-difference checks of the differentiable intersection: the rendered colour as a function
 /// of θ, with the rays re-traced at every perturbed θ.
@@ -12,10 +13,10 @@ import SiderPipeline
                          frequencies: Self.freqs, phases: Self.phases, featureCount: 2)
         let g = LambertShader(albedo: [0.8, 0.6, 0.5], light: [0.3, -0.2, -0.9], ambient: 0.2,
                               featureWeight: 3.0, pointWeight: 2.0, featureCount: 2)
-        let intr = PixelIntrinsics(fx: 40, fy: 40, cx: 8, cy: 8, width: 16, height: 16)
+        let intr = PinholeCamera(fx: 40, fy: 40, cx: 8, cy: 8, width: 16, height: 16)
         var mask = PixelMask(width: 16, height: 16)
         for y in 4..<12 { for x in 4..<12 { mask[x, y] = true } }
-        let rays = RaySet(intrinsics: intr, mask: mask, depth: [Float](repeating: 0.7, count: 256), margin: 0.15)
+        let rays = RaySet(camera: intr, mask: mask, depth: [Float](repeating: 0.7, count: 256), margin: 0.15)
         var rng = SeededGeneratorBox(seed: 3)
         let weights = (0..<rays.count).map { _ in SIMD3<Float>(rng.next(), rng.next(), rng.next()) }
         return (rays, f, g, weights)

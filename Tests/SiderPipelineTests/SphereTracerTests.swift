@@ -1,12 +1,13 @@
 import Testing
 import SiderPipeline
+import Geometry
 
 @Suite struct SphereTracerTests {
-    let intr = PixelIntrinsics(fx: 60, fy: 60, cx: 16, cy: 16, width: 32, height: 32)
+    let intr = PinholeCamera(fx: 60, fy: 60, cx: 16, cy: 16, width: 32, height: 32)
 
     func raysAll(depth: Float, margin: Float) -> RaySet {
         let mask = PixelMask(width: 32, height: 32, fill: true)
-        return RaySet(intrinsics: intr, mask: mask, depth: [Float](repeating: depth, count: 32 * 32), margin: margin)
+        return RaySet(camera: intr, mask: mask, depth: [Float](repeating: depth, count: 32 * 32), margin: margin)
     }
 
     @Test func sphereHitsAreExact() {
@@ -76,16 +77,16 @@ import SiderPipeline
         let p = SIMD2<Float>(133.3, 77.7)
         #expect(maxAbsDiff(crop.toPhoto(crop.toCrop(p)), p) < 1e-3)
         // Projection in the crop equals the crop of the projection in the photo.
-        let photo = PixelIntrinsics(fx: 500, fy: 500, cx: 160, cy: 120, width: 320, height: 240)
-        let inCrop = crop.intrinsicsInCrop(photo)
+        let photo = PinholeCamera(fx: 500, fy: 500, cx: 160, cy: 120, width: 320, height: 240)
+        let inCrop = crop.cameraInCrop(photo)
         let x = SIMD3<Float>(0.03, -0.02, 0.6)
         #expect(maxAbsDiff(inCrop.project(x), crop.toCrop(photo.project(x))) < 1e-3)
         #expect(throws: (any Error).self) { try FaceCrop(box: (0, 0, 0, 10), margin: 0.1, size: 256) }
     }
 
     @Test func rayDirectionsProjectToTheirPixels() {
-        let intr = PixelIntrinsics(fx: 80, fy: 90, cx: 20, cy: 15, width: 40, height: 30)
-        let d = intr.direction(pixelX: 7, pixelY: 22)
+        let intr = PinholeCamera(fx: 80, fy: 90, cx: 20, cy: 15, width: 40, height: 30)
+        let d = intr.ray(x: 7, y: 22).direction
         #expect(abs((d * d).sum() - 1) < 1e-5)
         #expect(maxAbsDiff(intr.project(d * 3), SIMD2(7.5, 22.5)) < 1e-3)
     }
@@ -98,7 +99,7 @@ import SiderPipeline
         #expect(e[3, 3] && !e[2, 2] && !e[7, 5])
         let cut = mask.removingPolygon([[2, 2], [5, 2], [5, 5], [2, 5]])
         #expect(cut.count == 36 - 9)
-        let rays = RaySet(intrinsics: PixelIntrinsics(fx: 10, fy: 10, cx: 5, cy: 5, width: 10, height: 10),
+        let rays = RaySet(camera: PinholeCamera(fx: 10, fy: 10, cx: 5, cy: 5, width: 10, height: 10),
                           mask: e, depth: [Float](repeating: 2, count: 100), margin: 0.5)
         #expect(rays.count == 16)
         #expect(rays.pixels[0] == 33)
