@@ -1,7 +1,8 @@
 import ArgumentParser
+import Logging
 import SiderCore
 
-/// The `sider` command line: one subcommand per job.
+/// The `sider` command line: one subcommand per job (see Jobs.swift), each in its own file.
 struct Sider: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sider",
@@ -11,4 +12,9 @@ struct Sider: ParsableCommand {
     )
 }
 
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = ProcessInfoEnvironment.logLevel
+    return handler
+}
 Sider.main()
