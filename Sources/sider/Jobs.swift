@@ -3,5 +3,7 @@ import ArgumentParser
 extension Sider {
     /// Every subcommand, each in its own file. Add new jobs here.
     static let jobs: [any ParsableCommand.Type] = [
+        LandmarksCommand.self,
+        Bench.self,
     ]
 }
