@@ -15,6 +15,7 @@ struct Bench: ParsableCommand {
     /// Every benchmark subcommand. Add new ones here (one line each).
     static let benchmarks: [any ParsableCommand.Type] = [
         BenchLandmarks.self,
+        BenchNN.self,
     ]
 
     /// Mean and minimum of `runs` timings of `body`, in milliseconds, after one warm-up call.

@@ -5,5 +5,6 @@ extension Sider {
     static let jobs: [any ParsableCommand.Type] = [
         LandmarksCommand.self,
         Bench.self,
+        SDFCommand.self,
     ]
 }
