@@ -3,5 +3,8 @@ import ArgumentParser
 extension Sider {
     /// Every subcommand, each in its own file. Add new jobs here.
     static let jobs: [any ParsableCommand.Type] = [
+        LandmarksCommand.self,
+        Bench.self,
+        SDFCommand.self,
     ]
 }

@@ -1,0 +1,30 @@
+/// Everything the front end knows about one face: what `sider landmarks` writes to
+/// `landmarks.json` and what later stages (FLAME fitting, evaluation) consume.
+///
+/// All coordinates are pixels of the original (EXIF-rotated) image, continuous convention
+/// (pixel (i, j) spans [i, i+1) × [j, j+1)); z of `points468` is in the same pixel scale,
+/// smaller z = nearer the camera (MediaPipe's sign).
+public struct FaceLandmarks: Sendable, Codable {
+    public var imageWidth: Int
+    public var imageHeight: Int
+    /// The detection the mesh was computed from.
+    public var detection: FaceDetection
+    /// The 192×192 face-mesh crop in MediaPipe's pixel convention (centres at integers).
+    public var crop: CropRect
+    /// σ of the face mesh's presence logit.
+    public var presenceScore: Float
+    /// MediaPipe's 468 face-mesh vertices.
+    public var points468: [SIMD3<Float>]
+    /// The 68 iBUG / 300-W landmarks derived from `points468` (see `IBUG68`).
+    public var points68: [SIMD2<Float>]
+
+    public var box: FaceBox { detection.box }
+    public var detectionScore: Float { detection.score }
+
+    public init(imageWidth: Int, imageHeight: Int, detection: FaceDetection, crop: CropRect,
+                presenceScore: Float, points468: [SIMD3<Float>], points68: [SIMD2<Float>]) {
+        self.imageWidth = imageWidth; self.imageHeight = imageHeight
+        self.detection = detection; self.crop = crop; self.presenceScore = presenceScore
+        self.points468 = points468; self.points68 = points68
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import ImageIO
+import Landmarks
+import SiderCore
+
+/// `sider landmarks IMAGE [--face N] [--out DIR]`: face detection, 468-point mesh and 68 iBUG
+/// points; writes `landmarks.json` and the overlay `landmarks.png`.
+struct LandmarksCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "landmarks",
+        abstract: "Detect faces and write the 468 mesh points and 68 iBUG points of one of them.")
+
+    @Argument(help: "Photo (JPEG, PNG or PPM).")
+    var image: String
+
+    @Option(help: "Which face to use, 0-based in largest-first order (default: the largest).")
+    var face: Int?
+
+    @Option(help: "Output folder.")
+    var out: String = "out/landmarks"
+
+    @Option(help: "Detectors to run: both, auto, shortRange, fullRange.")
+    var detectors: String = FaceLandmarker.Detectors.both.rawValue
+
+    /// What `landmarks.json` holds: all detections, the chosen face's landmarks, and units.
+    struct Report: Encodable {
+        var image: String
+        var imageWidth: Int
+        var imageHeight: Int
+        var coordinates = "image pixels of the EXIF-rotated photo; pixel (i, j) spans [i, i+1) x [j, j+1); z in the same scale, smaller = nearer"
+        var faces: [FaceDetection]
+        var chosenFace: Int
+        var box: FaceBox
+        var detectionScore: Float
+        var presenceScore: Float
+        var points468: [SIMD3<Float>]
+        var points68: [SIMD2<Float>]
+        var crop: CropRect
+    }
+
+    func run() throws {
+        do {
+            guard let choice = FaceLandmarker.Detectors(rawValue: detectors) else {
+                throw SiderError(.badInput, "unknown --detectors '\(detectors)' (use both, auto, shortRange or fullRange)")
+            }
+            if let face, face < 0 { throw SiderError(.badInput, "--face must be 0 or more") }
+            let url = URL(fileURLWithPath: image)
+            let photo = try ImageDecoder.load(url)
+            let landmarker = try FaceLandmarker(detectors: choice)
+            let (faces, lm) = try landmarker.run(photo, face: face)
+            let triangles = try FaceMeshTopology.triangles()
+            let dir = URL(fileURLWithPath: out, isDirectory: true)
+            let report = Report(image: url.path, imageWidth: photo.width, imageHeight: photo.height, faces: faces,
+                                chosenFace: face ?? 0, box: lm.box, detectionScore: lm.detectionScore,
+                                presenceScore: lm.presenceScore, points468: lm.points468, points68: lm.points68,
+                                crop: lm.crop)
+            try AtomicFile.writeJSON(report, to: dir.appendingPathComponent("landmarks.json"))
+            let overlay = LandmarkOverlay.render(photo, faces: faces, landmarks: lm, triangles: triangles)
+            try PNGEncoder.save(overlay, to: dir.appendingPathComponent("landmarks.png"))
+            print(String(format: "%d face(s); face %d: box %.0f,%.0f %.0f×%.0f, score %.2f, presence %.2f → %@",
+                         faces.count, face ?? 0, lm.box.xmin, lm.box.ymin, lm.box.width, lm.box.height,
+                         lm.detectionScore, lm.presenceScore, dir.path))
+        } catch let error as SiderError {
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+}
