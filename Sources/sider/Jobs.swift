@@ -6,5 +6,6 @@ extension Sider {
         LandmarksCommand.self,
         Bench.self,
         SDFCommand.self,
+        BenchGeometryCommand.self,
     ]
 }
