@@ -67,7 +67,6 @@ struct BenchLandmarks: ParsableCommand {
             Bench.report("decode", try Bench.time(runs: runs) { photo = try ImageDecoder.load(url) })
             let short = try FaceDetector(model: .shortRange)
             let full = try FaceDetector(model: .fullRange)
-            let mesh = try FaceMesh()
             let landmarker = try FaceLandmarker(detectors: .both)
             var faces: [FaceDetection] = []
             Bench.report("detect short range (128)", try Bench.time(runs: runs) { faces = try short.detect(photo) })
