@@ -7,5 +7,6 @@ extension Sider {
         Bench.self,
         SDFCommand.self,
         BenchGeometryCommand.self,
+        ConvertImageCommand.self,
     ]
 }
