@@ -6,7 +6,7 @@ public struct DetailProblem: Sendable {
     public var targets: [SIMD3<Float>]
     public var regularizerPoints: [SIMD3<Float>]
     public var regularizerSDF: [Float]
-    /// The camera-space length that is 1 in the normalised frame (`NormalizedFrame.scale`): SDF
+    /// The camera-space length that is 1 in the normalised frame (`CoarseFrame.scale`): SDF
     /// residuals are divided by it so that λ₁ does not depend on the scene's units.
     public var lengthUnit: Float
 

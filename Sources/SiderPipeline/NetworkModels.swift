@@ -38,14 +38,15 @@ struct NetworkTraining {
     }
 }
 
-/// f_θ (NeuralFields.SDFNetwork) seen in camera coordinates through a `NormalizedFrame`:
+/// f_θ (NeuralFields.SDFNetwork) seen in camera coordinates through the coarse stage's frame
+/// (x_n = (x − c)/s, the face inside the unit sphere):
 /// F(x) = s·f((x − c)/s), γ(x) = γ_f((x − c)/s), ∇ₓF = ∇_y f.
 public final class NetworkGeometry: DifferentiableSDF {
     public let network: SDFNetwork
-    public let frame: NormalizedFrame
+    public let frame: CoarseFrame
     let training: NetworkTraining
 
-    public init(network: SDFNetwork, frame: NormalizedFrame) {
+    public init(network: SDFNetwork, frame: CoarseFrame) {
         self.network = network
         self.frame = frame
         training = NetworkTraining(store: network.store)
@@ -54,13 +55,13 @@ public final class NetworkGeometry: DifferentiableSDF {
     public var featureCount: Int { network.config.featureSize }
 
     public func sdf(_ points: [SIMD3<Float>]) -> [Float] {
-        network.evaluate(points.map(frame.toFrame)).map { $0 * frame.scale }
+        network.evaluate(points.map(frame.normalised)).map { $0 * frame.scale }
     }
 
     public func forward(_ points: [SIMD3<Float>]) -> GeometryEvaluation {
         let n = points.count
         guard n > 0 else { return GeometryEvaluation(sdf: [], features: [], gradients: []) }
-        let flat = points.flattened(frame.toFrame)
+        let flat = points.flattened(frame.normalised)
         flat.withUnsafeBufferPointer { network.forward(points: $0.baseAddress!, count: n, gradient: true) }
         let w = network.outputWidth, fc = featureCount, out = network.outputs
         var sdf = [Float](repeating: 0, count: n), features = [Float](repeating: 0, count: n * fc)
@@ -97,11 +98,11 @@ public final class NetworkGeometry: DifferentiableSDF {
 /// g_ω (NeuralFields.RenderingNetwork) with its point input in the same normalised frame.
 public final class NetworkShader: DifferentiableShader {
     public let network: RenderingNetwork
-    public let frame: NormalizedFrame
+    public let frame: CoarseFrame
     let training: NetworkTraining
     private var count = 0
 
-    public init(network: RenderingNetwork, frame: NormalizedFrame) {
+    public init(network: RenderingNetwork, frame: CoarseFrame) {
         self.network = network
         self.frame = frame
         training = NetworkTraining(store: network.store)
@@ -113,7 +114,7 @@ public final class NetworkShader: DifferentiableShader {
                         features: [Float]) -> [SIMD3<Float>] {
         count = points.count
         guard count > 0 else { return [] }
-        let x = points.flattened(frame.toFrame), n = normals.flattened(), v = viewDirections.flattened()
+        let x = points.flattened(frame.normalised), n = normals.flattened(), v = viewDirections.flattened()
         x.withUnsafeBufferPointer { px in n.withUnsafeBufferPointer { pn in v.withUnsafeBufferPointer { pv in
             features.withUnsafeBufferPointer { pf in
                 network.forward(points: px.baseAddress!, normals: pn.baseAddress!, views: pv.baseAddress!,

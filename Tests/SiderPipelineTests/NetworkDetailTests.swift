@@ -21,7 +21,7 @@ import SiderCore
     struct Scene {
         var problem: DetailProblem
         var trueNormals: [SIMD3<Float>]      // per pixel, zero off the sphere
-        var frame: NormalizedFrame
+        var frame: CoarseFrame
     }
 
     static func scene() throws -> Scene {
@@ -49,10 +49,10 @@ import SiderCore
         }
         return Scene(problem: DetailProblem(rays: rays, targets: targets, regularizerPoints: pts, regularizerSDF: gt,
                                                    lengthUnit: radius / 0.6),
-                     trueNormals: truth.normals, frame: NormalizedFrame(center: center, scale: radius / 0.6))
+                     trueNormals: truth.normals, frame: CoarseFrame(center: center, scale: radius / 0.6))
     }
 
-    static func models(_ frame: NormalizedFrame) -> (NetworkGeometry, NetworkShader) {
+    static func models(_ frame: CoarseFrame) -> (NetworkGeometry, NetworkShader) {
         let fc = SDFNetworkConfig(encoding: .positional(frequencies: 6), hidden: [96, 96, 96, 96], skips: [2],
                                   featureSize: 16, initialRadius: 0.6)
         let gc = RenderingNetworkConfig(pointFrequencies: 0, viewFrequencies: 4, hidden: [64, 64], featureSize: 16)

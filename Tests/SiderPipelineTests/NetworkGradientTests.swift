@@ -7,7 +7,7 @@ import SiderPipeline
 /// rendered colour J = Σ wₖ·cₖ as a function of a few θ entries, rays re-traced at each θ.
 @Suite struct NetworkGradientTests {
     @Test func renderedColourGradientMatchesFiniteDifferences() throws {
-        let frame = NormalizedFrame(center: [0, 0, 1], scale: 0.5)
+        let frame = CoarseFrame(center: [0, 0, 1], scale: 0.5)
         let fc = SDFNetworkConfig(encoding: .positional(frequencies: 2), hidden: [32, 32, 32], skips: [2],
                                   featureSize: 4, initialRadius: 0.6)
         let gc = RenderingNetworkConfig(pointFrequencies: 0, viewFrequencies: 2, hidden: [16], featureSize: 4)
