@@ -8,5 +8,6 @@ extension Sider {
         SDFCommand.self,
         BenchGeometryCommand.self,
         ConvertImageCommand.self,
+        FitCommand.self,
     ]
 }

@@ -74,3 +74,18 @@ public struct FLAMEFit: Sendable {
     public var maxError: Double
     public var iterations: Int
 }
+
+extension FitCamera {
+    /// The same camera as Geometry's `Camera` (for the rasterizer): a `PinholeCamera`, or for
+    /// weak perspective an `OrthographicCamera` with rays starting 1 m in front of the head.
+    public var geometryCamera: any Camera {
+        switch projection {
+        case .perspective:
+            return PinholeCamera(fx: Float(focalLength), fy: Float(focalLength), cx: Float(cx), cy: Float(cy),
+                                 width: width, height: height)
+        case .weakPerspective:
+            return OrthographicCamera(scale: Float(scale), offsetX: Float(translation.x), offsetY: Float(translation.y),
+                                      width: width, height: height, rayOriginZ: -1)
+        }
+    }
+}
