@@ -9,5 +9,7 @@ extension Sider {
         TFLiteCommand.self,
         LandmarksCommand.self,
         Bench.self,
+        SDFCommand.self,
+        FitCommand.self,
     ]
 }

@@ -1,0 +1,92 @@
+import Foundation
+import MorphableModels
+
+/// The committed synthetic FLAME fixtures (made by scripts/make_flame_fixture.py) and the
+/// reference outputs of that script's independent numpy LBS.
+enum Fixture {
+    static func url(_ name: String) -> URL {
+        Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil)!
+    }
+
+    static let shapeComponents = 10
+
+    static func model() throws -> FLAMEModel {
+        try FLAMEModel.load(contentsOf: url("flame_tiny.pkl"), shapeComponents: shapeComponents)
+    }
+
+    static func embedding() throws -> LandmarkEmbedding {
+        try LandmarkEmbedding.load(contentsOf: url("landmark_embedding_tiny.npy"))
+    }
+
+    struct Case: Decodable {
+        let shape: [Double]
+        let expression: [Double]
+        let pose: [Double]
+        let vertices: [Double]
+        let landmarks: [Double]
+        let contour_row: Int
+        let joints: [[Double]]
+        var parameters: FLAMEParameters { FLAMEParameters(shape: shape, expression: expression, pose: pose) }
+    }
+
+    struct Reference: Decodable {
+        let cases: [Case]
+    }
+
+    static func reference() throws -> Reference {
+        try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url("flame_tiny_reference.json")))
+    }
+
+    /// Writes bytes to a fresh temporary file with the given name.
+    static func temporary(_ name: String, _ bytes: [UInt8]) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sider-flame-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent(name)
+        try Data(bytes).write(to: url)
+        return url
+    }
+}
+
+/// A minimal protocol-2 pickle writer for hand-made test inputs (dicts of int/float lists).
+struct TinyPickle {
+    var bytes: [UInt8] = [0x80, 0x02]
+
+    mutating func string(_ s: String) {
+        let u = Array(s.utf8)
+        bytes += [0x8C, UInt8(u.count)] + u
+    }
+
+    mutating func int(_ v: Int) {
+        var x = Int32(v).littleEndian
+        bytes.append(0x4A)
+        withUnsafeBytes(of: &x) { bytes += $0 }
+    }
+
+    mutating func float(_ v: Double) {
+        bytes.append(0x47)
+        var bits = v.bitPattern.bigEndian
+        withUnsafeBytes(of: &bits) { bytes += $0 }
+    }
+
+    /// {key: [[numbers]...] or [numbers]} — each list of lists is a 2-D array.
+    static func dict(_ items: [(String, [[Double]])], flat: Set<String> = []) -> [UInt8] {
+        var p = TinyPickle()
+        p.bytes += [0x7D, 0x28]  // EMPTY_DICT, MARK
+        for (key, rows) in items {
+            p.string(key)
+            p.bytes += [0x5D, 0x28]  // EMPTY_LIST, MARK
+            for row in rows {
+                if flat.contains(key) {
+                    p.int(Int(row[0]))
+                } else {
+                    p.bytes += [0x5D, 0x28]
+                    for v in row { p.float(v) }
+                    p.bytes.append(0x65)  // APPENDS
+                }
+            }
+            p.bytes.append(0x65)
+        }
+        p.bytes += [0x75, 0x2E]  // SETITEMS, STOP
+        return p.bytes
+    }
+}
