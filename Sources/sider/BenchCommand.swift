@@ -15,11 +15,8 @@ struct Bench: ParsableCommand {
     /// Every benchmark subcommand. Add new ones here (one line each).
     static let benchmarks: [any ParsableCommand.Type] = [
         BenchLandmarks.self,
-<<<<<<< HEAD
         BenchGeometryCommand.self,
-=======
         BenchNN.self,
->>>>>>> wip/pipeline
     ]
 
     /// Mean and minimum of `runs` timings of `body`, in milliseconds, after one warm-up call.
