@@ -17,6 +17,7 @@ struct Bench: ParsableCommand {
         BenchLandmarks.self,
         BenchGeometryCommand.self,
         BenchNN.self,
+        BenchQualityCommand.self,
     ]
 
     /// Mean and minimum of `runs` timings of `body`, in milliseconds, after one warm-up call.

@@ -1,0 +1,69 @@
+import Geometry
+import ImageIO
+import Landmarks
+import MorphableModels
+import SiderCore
+import SiderPipeline
+
+/// The reconstruction's front end on one photo, run as on a user's photo (nothing about the
+/// render's true camera is used): face detection and landmarks (`FaceLandmarker`), then the
+/// coarse prior — the landmark-mesh prior (`LandmarkMeshPrior`: MediaPipe's 468-point mesh lifted
+/// along its pixel rays under the assumed pinhole camera f = 2·max(W, H), principal point at the
+/// image centre). Its outputs are the detail stage's `ReconstructionInput`: the photo, that
+/// assumed camera, the coarse mesh in its frame, the 68 landmarks as crop points, and the eyes
+/// (iBUG 36–41, 42–47) and inner mouth (60–67) as excluded polygons.
+public struct QualityFrontEnd: Sendable {
+    /// The pipeline's 68 iBUG landmarks, photo pixels (centres at integer + 0.5).
+    public var points68: [SIMD2<Float>]
+    /// The camera the pipeline assumes for the photo; both meshes are in its frame (metres).
+    public var camera: PinholeCamera
+    /// The coarse prior mesh (the "coarse" result of `bench quality`).
+    public var coarseMesh: TriangleMesh
+    /// Eyes and inner mouth, photo pixels.
+    public var excludedRegions: [[SIMD2<Float>]]
+
+    public static let excludedLandmarkLoops: [ClosedRange<Int>] = [36...41, 42...47, 60...67]
+
+    public init(points68: [SIMD2<Float>], camera: PinholeCamera, coarseMesh: TriangleMesh,
+                excludedRegions: [[SIMD2<Float>]]) {
+        self.points68 = points68; self.camera = camera; self.coarseMesh = coarseMesh
+        self.excludedRegions = excludedRegions
+    }
+
+    /// Detects the largest face of `photo`, takes its landmarks and lifts the coarse prior.
+    public static func run(_ photo: RGBImage, landmarker: FaceLandmarker) throws -> QualityFrontEnd {
+        let (_, found) = try landmarker.run(photo)
+        guard found.points68.count == 68 else {
+            throw SiderError(.badInput, "the front end gave \(found.points68.count) landmarks, 68 expected")
+        }
+        let triangles = try FaceMeshTopology.triangles()
+        let (mesh, fit) = try LandmarkMeshPrior.build(points468: found.points468, triangles: triangles,
+                                                      imageWidth: photo.width, imageHeight: photo.height)
+        let regions = excludedLandmarkLoops.map { loop in loop.map { found.points68[$0] } }
+        let camera = PinholeCamera(fx: Float(fit.focalLength), fy: Float(fit.focalLength), cx: Float(fit.cx),
+                                   cy: Float(fit.cy), width: fit.width, height: fit.height)
+        return QualityFrontEnd(points68: found.points68, camera: camera, coarseMesh: mesh,
+                               excludedRegions: regions)
+    }
+
+    /// The detail stage's input for `photo`.
+    public func reconstructionInput(photo: RGBImage) -> ReconstructionInput {
+        ReconstructionInput(photo: photo, photoCamera: camera, coarseMesh: coarseMesh, cropPoints: points68,
+                            excludedRegions: excludedRegions)
+    }
+
+    /// The seven NoW landmarks on `mesh` (in `camera`'s frame): each image landmark's ray is cast
+    /// onto the mesh (`LandmarkBackProjection`); where a ray misses (the detailed mesh has holes at
+    /// the eyes and mouth), the point of `mesh` closest to `fallback`'s landmark is taken.
+    public func nowLandmarks(on mesh: TriangleMesh, fallback: FaceLandmarks3D? = nil) throws -> FaceLandmarks3D {
+        let hits = try LandmarkBackProjection.backProject(FaceLandmarks3D.nowIndices.map { points68[$0] },
+                                                          camera: camera, mesh: mesh)
+        let bvh = try MeshBVH(mesh)
+        let seven = try hits.enumerated().map { k, hit -> SIMD3<Float> in
+            if let hit { return hit }
+            if let fallback, let p = bvh.closestPoint(to: fallback.nowSeven[k])?.point { return p }
+            throw SiderError(.badInput, "NoW landmark \(FaceLandmarks3D.nowIndices[k]) does not fall on the mesh and has no fallback")
+        }
+        return try FaceLandmarks3D(now7: seven)
+    }
+}
