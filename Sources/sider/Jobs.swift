@@ -9,5 +9,6 @@ extension Sider {
         BenchGeometryCommand.self,
         ConvertImageCommand.self,
         FitCommand.self,
+        ReconstructCommand.self,
     ]
 }
