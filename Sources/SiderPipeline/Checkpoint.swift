@@ -30,7 +30,9 @@ public struct Checkpoint<Meta: Codable>: Sendable where Meta: Sendable {
     public func encoded() throws -> Data {
         let header = Header(meta: meta, names: tensors.map(\.name), counts: tensors.map(\.values.count))
         let json: Data
-        do { json = try JSONEncoder().encode(header) } catch {
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do { json = try encoder.encode(header) } catch {
             throw SiderError(.numerical, "cannot encode checkpoint: \(error)")
         }
         var data = Data(Self.magic)
@@ -53,7 +55,9 @@ public struct Checkpoint<Meta: Codable>: Sendable where Meta: Sendable {
         let n = Int(clamping: u64(12))
         guard n >= 0, 20 + n <= bytes.count else { throw bad }
         let header: Header
-        do { header = try JSONDecoder().decode(Header.self, from: Data(bytes[20..<(20 + n)])) } catch { throw bad }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        do { header = try decoder.decode(Header.self, from: Data(bytes[20..<(20 + n)])) } catch { throw bad }
         guard header.names.count == header.counts.count, header.counts.allSatisfy({ $0 >= 0 }) else { throw bad }
         var offset = 20 + n
         var tensors: [(String, [Float])] = []

@@ -64,9 +64,9 @@ public struct DetailPreset: Sendable, Equatable, Codable {
         d.checkpointEvery = 25
         d.snapshotEvery = 50
         var c = CoarsePreset.fast
-        c.iterations = 600
+        c.iterations = 300
         c.poolSize = 100_000
-        c.learningRate = .warmupCosine(1e-2, end: 3e-4, warmup: 50, steps: 600)
+        c.learningRate = .warmupCosine(1e-2, end: 3e-4, warmup: 30, steps: 300)
         let g = RenderingNetworkConfig(pointFrequencies: 0, viewFrequencies: 4, hidden: [64, 64],
                                        featureSize: c.network.featureSize)
         return DetailPreset(name: "fast", coarse: c, shader: g, detail: d, meshResolution: 192)

@@ -1,3 +1,5 @@
+import NeuralFields
+
 /// What the detail stage fits: rays with their target colours c_gt, and a pool of points near the
 /// coarse surface with SDF_GT (Eq. 5) for the two regularisers of Eq. 10.
 public struct DetailProblem: Sendable {
@@ -17,5 +19,17 @@ public struct DetailProblem: Sendable {
         self.targets = targets
         self.regularizerPoints = regularizerPoints
         self.regularizerSDF = regularizerSDF
+    }
+}
+
+extension DetailProblem {
+    /// The problem for `rays` with the coarse stage's pool 𝒫 (and its SDF_GT) as the regulariser
+    /// points, taken from the normalised frame back to camera coordinates (at most `maxPoints`).
+    public init(rays: RaySet, targets: [SIMD3<Float>], coarse trainer: CoarseTrainer, maxPoints: Int = 200_000) {
+        let frame = trainer.frame, pool = trainer.samples
+        let n = min(pool.count, maxPoints)
+        let points = (0..<n).map { frame.world(SIMD3(pool.points[3 * $0], pool.points[3 * $0 + 1], pool.points[3 * $0 + 2])) }
+        let sdf = (0..<n).map { pool.targets[$0] * frame.scale }
+        self.init(rays: rays, targets: targets, regularizerPoints: points, regularizerSDF: sdf, lengthUnit: frame.scale)
     }
 }

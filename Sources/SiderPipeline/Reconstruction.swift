@@ -88,12 +88,7 @@ public enum Reconstruction {
         let frame = trainer.frame
         let geometry = NetworkGeometry(network: trainer.network, frame: frame)
         let shader = NetworkShader(network: RenderingNetwork(config: preset.shader, seed: preset.detail.seed &+ 1), frame: frame)
-        let pool = trainer.samples
-        let poolCount = min(pool.count, 200_000)
-        let poolPoints = (0..<poolCount).map { frame.world(SIMD3(pool.points[3 * $0], pool.points[3 * $0 + 1], pool.points[3 * $0 + 2])) }
-        let poolSDF = (0..<poolCount).map { pool.targets[$0] * frame.scale }
-        let problem = DetailProblem(rays: rays, targets: targets, regularizerPoints: poolPoints, regularizerSDF: poolSDF,
-                                    lengthUnit: frame.scale)
+        let problem = DetailProblem(rays: rays, targets: targets, coarse: trainer)
         let optimizer = DetailOptimizer(problem: problem, geometry: geometry, shader: shader, settings: preset.detail)
         if let resumeFrom { try optimizer.resume(from: resumeFrom) } else { try optimizer.saveCheckpoint(to: checkpointURL) }
         let progressDir = out.appendingPathComponent("progress", isDirectory: true)

@@ -11,5 +11,6 @@ extension Sider {
         Bench.self,
         SDFCommand.self,
         FitCommand.self,
+        ReconstructCommand.self,
     ]
 }
