@@ -60,7 +60,7 @@ public enum QualityBenchmark {
 
         var clock = Stopwatch()
         progress("case \(index): landmarks and coarse prior")
-        let front = try QualityFrontEnd.run(photo, landmarker: landmarker)
+        let front = try QualityFrontEnd.run(photo, landmarker: landmarker, preset: options.preset)
         let frontSeconds = clock.seconds
         clock.reset()
 

@@ -5,16 +5,20 @@ import MorphableModels
 import SiderCore
 import SiderPipeline
 
-/// The reconstruction's front end on one photo, run as on a user's photo (nothing about the
-/// render's true camera is used): face detection and landmarks (`FaceLandmarker`), then the
-/// coarse prior — the landmark-mesh prior (`LandmarkMeshPrior`: MediaPipe's 468-point mesh lifted
-/// along its pixel rays under the assumed pinhole camera f = 2·max(W, H), principal point at the
-/// image centre). Its outputs are the detail stage's `ReconstructionInput`: the photo, that
-/// assumed camera, the coarse mesh in its frame, the 68 landmarks as crop points, and the eyes
-/// (iBUG 36–41, 42–47) and inner mouth (60–67) as excluded polygons.
+/// The reconstruction's front end on one photo, as `sider reconstruct` runs it on a user's photo
+/// (nothing about the render's true camera is used): face detection and landmarks
+/// (`FaceLandmarker`); the square crop around the 468 face-mesh points (`FaceCrop`, the preset's
+/// margin and size); the coarse prior — the landmark-mesh prior (`LandmarkMeshPrior`) lifted in
+/// the crop under its assumed camera f = 2·size, principal point at the crop centre — carried
+/// to the photo as the pinhole camera f/s, c/s + origin (s = crop pixels per photo pixel).
+/// Its outputs make the detail stage's `ReconstructionInput`: the photo, that camera, the coarse
+/// mesh in its frame, the 468 points as crop points, and the eyes (iBUG 36–41, 42–47) and inner
+/// mouth (60–67) as excluded polygons.
 public struct QualityFrontEnd: Sendable {
     /// The pipeline's 68 iBUG landmarks, photo pixels (centres at integer + 0.5).
     public var points68: [SIMD2<Float>]
+    /// The 468 face-mesh points (photo pixels) the crop is placed around.
+    public var cropPoints: [SIMD2<Float>]
     /// The camera the pipeline assumes for the photo; both meshes are in its frame (metres).
     public var camera: PinholeCamera
     /// The coarse prior mesh (the "coarse" result of `bench quality`).
@@ -24,31 +28,38 @@ public struct QualityFrontEnd: Sendable {
 
     public static let excludedLandmarkLoops: [ClosedRange<Int>] = [36...41, 42...47, 60...67]
 
-    public init(points68: [SIMD2<Float>], camera: PinholeCamera, coarseMesh: TriangleMesh,
+    public init(points68: [SIMD2<Float>], cropPoints: [SIMD2<Float>], camera: PinholeCamera, coarseMesh: TriangleMesh,
                 excludedRegions: [[SIMD2<Float>]]) {
-        self.points68 = points68; self.camera = camera; self.coarseMesh = coarseMesh
+        self.points68 = points68; self.cropPoints = cropPoints; self.camera = camera; self.coarseMesh = coarseMesh
         self.excludedRegions = excludedRegions
     }
 
-    /// Detects the largest face of `photo`, takes its landmarks and lifts the coarse prior.
-    public static func run(_ photo: RGBImage, landmarker: FaceLandmarker) throws -> QualityFrontEnd {
+    /// Detects the largest face of `photo`, takes its landmarks and lifts the coarse prior in the
+    /// crop `preset` defines.
+    public static func run(_ photo: RGBImage, landmarker: FaceLandmarker, preset: DetailPreset) throws -> QualityFrontEnd {
         let (_, found) = try landmarker.run(photo)
         guard found.points68.count == 68 else {
             throw SiderError(.badInput, "the front end gave \(found.points68.count) landmarks, 68 expected")
         }
-        let triangles = try FaceMeshTopology.triangles()
-        let (mesh, fit) = try LandmarkMeshPrior.build(points468: found.points468, triangles: triangles,
-                                                      imageWidth: photo.width, imageHeight: photo.height)
+        let points2D = found.points468.map { SIMD2($0.x, $0.y) }
+        let crop = try FaceCrop(points: points2D, margin: preset.cropMargin, size: preset.cropSize)
+        let inCrop = found.points468.map { q -> SIMD3<Float> in
+            let c = crop.toCrop(SIMD2(q.x, q.y))
+            return SIMD3(c.x, c.y, q.z * crop.scale)
+        }
+        let (mesh, fit) = try LandmarkMeshPrior.build(points468: inCrop, triangles: try FaceMeshTopology.triangles(),
+                                                      imageWidth: preset.cropSize, imageHeight: preset.cropSize)
+        let f = Float(fit.focalLength), s = crop.scale
+        let camera = PinholeCamera(fx: f / s, fy: f / s, cx: Float(fit.cx) / s + crop.originX,
+                                   cy: Float(fit.cy) / s + crop.originY, width: photo.width, height: photo.height)
         let regions = excludedLandmarkLoops.map { loop in loop.map { found.points68[$0] } }
-        let camera = PinholeCamera(fx: Float(fit.focalLength), fy: Float(fit.focalLength), cx: Float(fit.cx),
-                                   cy: Float(fit.cy), width: fit.width, height: fit.height)
-        return QualityFrontEnd(points68: found.points68, camera: camera, coarseMesh: mesh,
+        return QualityFrontEnd(points68: found.points68, cropPoints: points2D, camera: camera, coarseMesh: mesh,
                                excludedRegions: regions)
     }
 
     /// The detail stage's input for `photo`.
     public func reconstructionInput(photo: RGBImage) -> ReconstructionInput {
-        ReconstructionInput(photo: photo, photoCamera: camera, coarseMesh: coarseMesh, cropPoints: points68,
+        ReconstructionInput(photo: photo, photoCamera: camera, coarseMesh: coarseMesh, cropPoints: cropPoints,
                             excludedRegions: excludedRegions)
     }
 

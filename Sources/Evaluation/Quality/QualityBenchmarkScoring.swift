@@ -74,8 +74,10 @@ public struct QualityMethodScore: Sendable, Codable {
 ///   seven NoW points, then the scan-to-mesh refinement), in the scan's units.
 /// - Normals: each mesh is rasterized with its own camera over the render's pixel grid
 ///   (smooth vertex normals, camera space); its normal at pixel p is compared with the true
-///   normal at p. The pipeline's camera is assumed (f = 2·max(W, H)), not the render's, but
-///   both share axes and principal point, so camera-space normals are directly comparable.
+///   normal at p. The pipeline assumes its own camera (`QualityFrontEnd`), not the render's;
+///   both have the same axes (no rotation between the frames), so camera-space normals compare
+///   directly; the differing focal length and principal point bend each pixel's viewing ray by
+///   a degree or two, which is part of what a method working from a photo alone gets wrong.
 ///   Pixels that count: the render's mask ∩ every prediction's coverage — the same pixels for
 ///   every method, so the numbers compare like for like.
 public enum QualityScoring {
