@@ -80,12 +80,15 @@ public enum QualityBenchmark {
 
         progress("case \(index): scoring")
         let coarseLandmarks = try front.nowLandmarks(on: front.coarseMesh)
-        let siderLandmarks = try front.nowLandmarks(on: detailed, fallback: coarseLandmarks)
+        let siderLandmarks = try front.nowLandmarks(on: detailed, fallback: coarseLandmarks.landmarks)
+        progress("case \(index): NoW landmarks off the mesh (closest point used): coarse \(coarseLandmarks.fallbacks), SIDER \(siderLandmarks.fallbacks) of 7")
         let predictions = [
-            QualityPrediction(label: "coarse prior", mesh: front.coarseMesh, camera: front.camera, landmarks: coarseLandmarks),
-            QualityPrediction(label: "SIDER", mesh: detailed, camera: front.camera, landmarks: siderLandmarks),
+            QualityPrediction(label: "coarse prior", mesh: front.coarseMesh, camera: front.camera, landmarks: coarseLandmarks.landmarks),
+            QualityPrediction(label: "SIDER", mesh: detailed, camera: front.camera, landmarks: siderLandmarks.landmarks),
         ]
-        let scores = try QualityScoring.score(predictions, truth: truth)
+        var scores = try QualityScoring.score(predictions, truth: truth)
+        scores[0].landmarkFallbacks = coarseLandmarks.fallbacks
+        scores[1].landmarkFallbacks = siderLandmarks.fallbacks
         try MeshIO.save(front.coarseMesh, to: directory.appendingPathComponent("coarse.obj"))
         for (p, name) in zip(predictions, ["normals_coarse.png", "normals_sider.png"]) {
             try PNGEncoder.save(try QualityScoring.normalMap(p.mesh, camera: p.camera).normalMap(),

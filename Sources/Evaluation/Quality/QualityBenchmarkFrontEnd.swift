@@ -63,18 +63,26 @@ public struct QualityFrontEnd: Sendable {
                             excludedRegions: excludedRegions)
     }
 
-    /// The seven NoW landmarks on `mesh` (in `camera`'s frame): each image landmark's ray is cast
-    /// onto the mesh (`LandmarkBackProjection`); where a ray misses (the detailed mesh has holes at
-    /// the eyes and mouth), the point of `mesh` closest to `fallback`'s landmark is taken.
-    public func nowLandmarks(on mesh: TriangleMesh, fallback: FaceLandmarks3D? = nil) throws -> FaceLandmarks3D {
-        let hits = try LandmarkBackProjection.backProject(FaceLandmarks3D.nowIndices.map { points68[$0] },
-                                                          camera: camera, mesh: mesh)
+    /// The seven NoW landmarks on `mesh` (in `camera`'s frame) and how many of them needed the
+    /// fallback. Each image landmark's ray is cast onto the mesh (`LandmarkBackProjection`);
+    /// where it misses (the detailed mesh has holes at the eyes and mouth, the prior's border may
+    /// pass inside a dlib eye corner), the landmark is the point of `mesh` closest to `fallback`'s
+    /// landmark, or without one, closest to the ray's point at the mesh's mean depth.
+    public func nowLandmarks(on mesh: TriangleMesh, fallback: FaceLandmarks3D? = nil) throws -> (landmarks: FaceLandmarks3D, fallbacks: Int) {
+        let pixels = FaceLandmarks3D.nowIndices.map { points68[$0] }
+        let hits = try LandmarkBackProjection.backProject(pixels, camera: camera, mesh: mesh)
         let bvh = try MeshBVH(mesh)
+        let meanDepth = mesh.vertices.reduce(Float(0)) { $0 + $1.z } / Float(max(mesh.vertices.count, 1))
+        var fallbacks = 0
         let seven = try hits.enumerated().map { k, hit -> SIMD3<Float> in
             if let hit { return hit }
-            if let fallback, let p = bvh.closestPoint(to: fallback.nowSeven[k])?.point { return p }
-            throw SiderError(.badInput, "NoW landmark \(FaceLandmarks3D.nowIndices[k]) does not fall on the mesh and has no fallback")
+            fallbacks += 1
+            let target = fallback?.nowSeven[k] ?? camera.unproject(pixels[k], depth: meanDepth)
+            guard let p = bvh.closestPoint(to: target)?.point else {
+                throw SiderError(.badInput, "NoW landmark \(FaceLandmarks3D.nowIndices[k]) has no point on the mesh")
+            }
+            return p
         }
-        return try FaceLandmarks3D(now7: seven)
+        return (try FaceLandmarks3D(now7: seven), fallbacks)
     }
 }

@@ -62,10 +62,12 @@ public struct QualityMethodScore: Sendable, Codable {
     public var normals: NormalAngleStatistics
     /// Pixels the method's mesh covers in the render's grid.
     public var coveredPixels: Int
+    /// NoW landmarks whose image ray missed the mesh (placed at a closest point instead).
+    public var landmarkFallbacks = 0
     /// Per cropped-scan-vertex distances (for the pooled curve; not written to JSON).
     public var distances: [Float] = []
 
-    enum CodingKeys: String, CodingKey { case label, now, landmarkRMS, scale, normals, coveredPixels }
+    enum CodingKeys: String, CodingKey { case label, now, landmarkRMS, scale, normals, coveredPixels, landmarkFallbacks }
 }
 
 /// Scores predictions of one `GroundTruthCase`.
