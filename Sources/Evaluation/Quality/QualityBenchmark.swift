@@ -80,8 +80,8 @@ public enum QualityBenchmark {
 
         progress("case \(index): scoring")
         let coarseLandmarks = try front.nowLandmarks(on: front.coarseMesh)
-        let siderLandmarks = try front.nowLandmarks(on: detailed, fallback: coarseLandmarks.landmarks)
-        progress("case \(index): NoW landmarks off the mesh (closest point used): coarse \(coarseLandmarks.fallbacks), SIDER \(siderLandmarks.fallbacks) of 7")
+        let siderLandmarks = try front.nowLandmarks(on: detailed)
+        progress("case \(index): NoW landmarks off the mesh (nearest covered pixel used): coarse \(coarseLandmarks.fallbacks), SIDER \(siderLandmarks.fallbacks) of 7")
         let predictions = [
             QualityPrediction(label: "coarse prior", mesh: front.coarseMesh, camera: front.camera, landmarks: coarseLandmarks.landmarks),
             QualityPrediction(label: "SIDER", mesh: detailed, camera: front.camera, landmarks: siderLandmarks.landmarks),
