@@ -152,10 +152,16 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
 
     public func saveCheckpoint(to url: URL) throws { try checkpoint().save(to: url) }
 
-    /// Continues from a checkpoint of a run with the same problem and models.
+    /// Continues from a checkpoint of a run with the same problem and models. The checkpoint's
+    /// settings are kept except the iteration limit and the checkpoint/snapshot cadence, which
+    /// come from this optimiser's settings (so a finished run can be extended).
     public func resume(from ck: Checkpoint<DetailRunState>) throws {
         try restoreModels(ck.tensors)
+        let current = settings
         state = ck.meta
+        state.settings.maxIterations = current.maxIterations
+        state.settings.checkpointEvery = current.checkpointEvery
+        state.settings.snapshotEvery = current.snapshotEvery
         renderer = SurfaceRenderer(tracer: SphereTracer(settings: state.settings.trace), ablation: state.settings.ablation)
         goodState = ck.tensors
     }

@@ -7,7 +7,7 @@ import NeuralFields
 ///   g_ω 4×512 with φ(v) of 4 frequencies), Adam at 10⁻⁴, up to 3000 detail iterations of
 ///   2048 rays (about 200 epochs over a 256×256 face), stopping when the loss stalls.
 /// - `fast`: the coarse stage's fast f_θ (grid encoding, 2×64, γ of 32) and a 2×64 g_ω; 300
-///   iterations of 1024 rays at 10⁻³ — about a minute on two cores.
+///   iterations of 1024 rays at 3·10⁻⁴ — about a minute on two cores.
 /// λ₁ = 1 (|f − SDF_GT| in normalised units), λ₂ = 0.1 (IDR's eikonal weight) in both.
 public struct DetailPreset: Sendable, Equatable, Codable {
     public var name: String
@@ -34,6 +34,12 @@ public struct DetailPreset: Sendable, Equatable, Codable {
         self.rayMarginFraction = rayMarginFraction; self.meshResolution = meshResolution
     }
 
+    /// ε of Eq. 5 for the detail run, as a fraction of the coarse mesh's diagonal D. The zero set
+    /// of SDF_GT is two sheets ε apart around the open face mesh; with the coarse stage's own 0.2 %
+    /// (about 0.4 mm on a face) any detail bump of f_θ larger than ε/2 punches through the shell and
+    /// the rays there miss. 2 % keeps the front sheet solid while it deforms.
+    public static let shellThickness: Float = 0.02
+
     public static let paper: DetailPreset = {
         var d = DetailSettings()
         d.maxIterations = 3000
@@ -48,7 +54,9 @@ public struct DetailPreset: Sendable, Equatable, Codable {
         d.snapshotEvery = 250
         let g = RenderingNetworkConfig(pointFrequencies: 0, viewFrequencies: 4, hidden: Array(repeating: 512, count: 4),
                                        featureSize: CoarsePreset.paper.network.featureSize)
-        return DetailPreset(name: "paper", coarse: .paper, shader: g, detail: d)
+        var c = CoarsePreset.paper
+        c.thicknessFraction = shellThickness
+        return DetailPreset(name: "paper", coarse: c, shader: g, detail: d)
     }()
 
     public static let fast: DetailPreset = {
@@ -56,7 +64,7 @@ public struct DetailPreset: Sendable, Equatable, Codable {
         d.maxIterations = 300
         d.raysPerBatch = 1024
         d.regularizerPointsPerBatch = 1024
-        d.learningRate = 1e-3
+        d.learningRate = 3e-4
         d.lambda1 = 1
         d.lambda2 = 0.1
         d.shaderWarmup = 30
@@ -64,6 +72,7 @@ public struct DetailPreset: Sendable, Equatable, Codable {
         d.checkpointEvery = 25
         d.snapshotEvery = 50
         var c = CoarsePreset.fast
+        c.thicknessFraction = shellThickness
         c.iterations = 300
         c.poolSize = 100_000
         c.learningRate = .warmupCosine(1e-2, end: 3e-4, warmup: 30, steps: 300)

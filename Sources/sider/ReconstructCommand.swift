@@ -115,6 +115,7 @@ struct ReconstructCommand: ParsableCommand {
             try MeshIO.save(mesh, to: outDir.appendingPathComponent("coarse.obj"))
             let total = report.stages.reduce(0) { $0 + $1.seconds }
             let times = report.stages.map { "\($0.stage) \(String(format: "%.1f", $0.seconds))s" }.joined(separator: ", ")
+            defer { if report.stopReason == .interrupted { Foundation.exit(130) } }
             print("\(report.stopReason == .interrupted ? "interrupted" : "done") in \(String(format: "%.1f", total)) s (\(times)); \(report.iterations) iterations, final loss \(report.lossCurve.last.map { String(format: "%.4f", $0.total) } ?? "-"); outputs in \(outDir.path)")
         }
     }
