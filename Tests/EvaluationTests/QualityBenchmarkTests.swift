@@ -53,4 +53,28 @@ import Evaluation
         let m = QualityScoring.commonMask(truth: [true, true, true, false], [[true, false, true, true], [true, true, false, true]])
         #expect(m == [true, false, false, false])
     }
+
+    /// A landmark over a hole of the mesh is placed at the surface seen at the nearest covered
+    /// pixel; landmarks over the surface are ray hits.
+    @Test func nowLandmarksFallBackToTheNearestCoveredPixel() throws {
+        // Plane z = 1 over x, y ∈ [−0.5, 0.5] with a hole x ∈ [−0.2, −0.1], |y| < 0.05:
+        // pixels 30…40 × 45…55 of a 100×100 camera with f = 100 and the centre at (50, 50).
+        var plane = TriangleMesh.grid(nx: 81, ny: 81, x0: -0.5, x1: 0.5, y0: -0.5, y1: 0.5, z: 1)
+        plane.faces = plane.faces.filter { f in
+            let c = (plane.vertices[Int(f.x)] + plane.vertices[Int(f.y)] + plane.vertices[Int(f.z)]) / 3
+            return !(c.x > -0.2 && c.x < -0.1 && abs(c.y) < 0.05)
+        }
+        let camera = PinholeCamera(fx: 100, fy: 100, cx: 50, cy: 50, width: 100, height: 100)
+        var points68 = [SIMD2<Float>](repeating: SIMD2(60, 60), count: 68)
+        points68[36] = SIMD2(35, 50)
+        let front = QualityFrontEnd(points68: points68, cropPoints: points68, camera: camera, coarseMesh: plane,
+                                    excludedRegions: [])
+        let (landmarks, fallbacks) = try front.nowLandmarks(on: plane)
+        #expect(fallbacks == 1)
+        let hole = landmarks.nowSeven[0], hit = landmarks.nowSeven[4]
+        #expect(abs(hole.z - 1) < 1e-4 && abs(hit.z - 1) < 1e-4)
+        #expect(abs(hit.x - 0.1) < 1e-4 && abs(hit.y - 0.1) < 1e-4)
+        // The rim is 5 px (0.05) from the hole's centre x = −0.15, give or take a pixel.
+        #expect(abs(abs(hole.x + 0.15) + abs(hole.y) - 0.05) < 0.015)
+    }
 }
