@@ -3,6 +3,8 @@ import Foundation
 import Geometry
 import SiderCore
 import Evaluation
+import ImageIO
+import SiderPipeline
 
 /// The benchmark's metric plumbing on a small render of the james scan: the scan itself as the
 /// prediction scores ≈ 0 on both metrics; the scan turned by 10° keeps a ≈ 0 NoW error (the
@@ -23,7 +25,7 @@ import Evaluation
         let truth = try GroundTruthCase.james(seed: 4, size: 160, supersampling: 1)
         let exact = try Self.truthPrediction(truth, label: "truth")
         let turned = try Self.truthPrediction(truth, turn: 10, label: "turned")
-        let scores = try QualityScoring.score([exact, turned], truth: truth)
+        let scores = try QualityScoring.score([exact, turned], truth: truth).scores
         #expect(scores.map(\.label) == ["truth", "turned"])
         #expect(scores[0].now.median < 1e-3 && scores[0].now.max < 1e-2)
         #expect(scores[0].normals.meanDegrees < 0.05)
@@ -76,5 +78,18 @@ import Evaluation
         #expect(abs(hit.x - 0.1) < 1e-4 && abs(hit.y - 0.1) < 1e-4)
         // The rim is 5 px (0.05) from the hole's centre x = −0.15, give or take a pixel.
         #expect(abs(abs(hole.x + 0.15) + abs(hole.y) - 0.05) < 0.015)
+    }
+
+    /// A crop-frame normal image lands on the photo pixels whose centres map into its pixels.
+    @Test func cropNormalImageIsResampledToThePhoto() {
+        // Photo pixels per crop pixel: side 50 / size 25 = 2; crop pixel (2, 3) covers photo
+        // pixels x ∈ [14, 16), y ∈ [26, 28).
+        let crop = FaceCrop(originX: 10, originY: 20, side: 50, size: 25)
+        var image = RGBImage(width: 25, height: 25)
+        image[2, 3] = NormalMap.colour(SIMD3(0, 0, -1))
+        let n = QualityScoring.photoNormals(fromCropImage: image, crop: crop, width: 64, height: 64)
+        let lit = n.indices.filter { n[$0] != .zero }
+        #expect(lit == [26 * 64 + 14, 26 * 64 + 15, 27 * 64 + 14, 27 * 64 + 15])
+        #expect(lit.allSatisfy { ((n[$0] - SIMD3(0, 0, -1)) * (n[$0] - SIMD3(0, 0, -1))).sum() < 1e-4 })
     }
 }

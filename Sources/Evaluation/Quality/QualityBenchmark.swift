@@ -86,7 +86,8 @@ public enum QualityBenchmark {
             QualityPrediction(label: "coarse prior", mesh: front.coarseMesh, camera: front.camera, landmarks: coarseLandmarks.landmarks),
             QualityPrediction(label: "SIDER", mesh: detailed, camera: front.camera, landmarks: siderLandmarks.landmarks),
         ]
-        var scores = try QualityScoring.score(predictions, truth: truth)
+        let outcome = try QualityScoring.score(predictions, truth: truth)
+        var scores = outcome.scores
         scores[0].landmarkFallbacks = coarseLandmarks.fallbacks
         scores[1].landmarkFallbacks = siderLandmarks.fallbacks
         try MeshIO.save(front.coarseMesh, to: directory.appendingPathComponent("coarse.obj"))
@@ -94,11 +95,16 @@ public enum QualityBenchmark {
             try PNGEncoder.save(try QualityScoring.normalMap(p.mesh, camera: p.camera).normalMap(),
                                 to: directory.appendingPathComponent(name))
         }
+        // SIDER's own normal image (∇ₓf of the final f_θ, 8-bit), on the common pixels it covers.
+        let fieldNormals = QualityScoring.photoNormals(fromCropImage: try ImageDecoder.load(reconDir.appendingPathComponent("normals.png")),
+                                                       crop: run.crop, width: photo.width, height: photo.height)
+        let fieldMask = outcome.commonMask.indices.map { outcome.commonMask[$0] && fieldNormals[$0] != .zero }
+        let siderField = try NormalAngleStatistics(predicted: fieldNormals, truth: truth.render.normals, mask: fieldMask)
         let scoringSeconds = clock.seconds
 
         let scene = truth.render.scene
         let result = QualityCaseResult(index: index, seed: scene.seed, yaw: scene.yaw, pitch: scene.pitch, roll: scene.roll,
-                                       coarse: scores[0], sider: scores[1], frontEndSeconds: frontSeconds,
+                                       coarse: scores[0], sider: scores[1], siderFieldNormals: siderField, frontEndSeconds: frontSeconds,
                                        reconstructionSeconds: reconSeconds, scoringSeconds: scoringSeconds,
                                        totalSeconds: total.seconds, stopReason: "\(run.stopReason)",
                                        detailIterations: run.iterations, directory: directory.lastPathComponent)

@@ -2,6 +2,7 @@ import Foundation
 import Geometry
 import ImageIO
 import SiderCore
+import SiderPipeline
 
 /// One method's reconstruction of a ground-truth case, as the scorer sees it: a mesh in the
 /// frame of `camera` (a camera over the render's pixel grid — the same width and height), and
@@ -83,8 +84,14 @@ public struct QualityMethodScore: Sendable, Codable {
 ///   Pixels that count: the render's mask ∩ every prediction's coverage — the same pixels for
 ///   every method, so the numbers compare like for like.
 public enum QualityScoring {
+    /// The scores, in the order of the predictions, and the pixels the normal errors were taken over.
+    public struct Outcome: Sendable {
+        public var scores: [QualityMethodScore]
+        public var commonMask: [Bool]
+    }
+
     public static func score(_ predictions: [QualityPrediction], truth: GroundTruthCase,
-                             options: NoWEvaluation.Options = NoWEvaluation.Options()) throws -> [QualityMethodScore] {
+                             options: NoWEvaluation.Options = NoWEvaluation.Options()) throws -> Outcome {
         let w = truth.render.scene.width, h = truth.render.scene.height
         var rasters: [RasterOutput] = []
         for p in predictions {
@@ -94,7 +101,7 @@ public enum QualityScoring {
             rasters.append(try normalMap(p.mesh, camera: p.camera))
         }
         let common = commonMask(truth: truth.render.mask, rasters.map(\.mask))
-        return try zip(predictions, rasters).map { p, raster in
+        let scores = try zip(predictions, rasters).map { p, raster in
             let now = try NoWEvaluation.evaluate(scan: truth.scan.mesh, scanLandmarks: truth.landmarks,
                                                  predicted: p.mesh, predictedLandmarks: p.landmarks,
                                                  label: p.label, options: options)
@@ -103,6 +110,26 @@ public enum QualityScoring {
                                       scale: now.transform.scale, normals: normals, coveredPixels: raster.coveredCount,
                                       distances: now.distances)
         }
+        return Outcome(scores: scores, commonMask: common)
+    }
+
+    /// A normal image in a face crop's frame (`NormalMap` colours, black background — e.g. the
+    /// pipeline's normals.png, n = ∇ₓf/‖∇ₓf‖) sampled at each photo pixel centre p (the crop pixel
+    /// containing crop.toCrop(p)); zero where the crop shows no surface or p falls outside it.
+    public static func photoNormals(fromCropImage image: RGBImage, crop: FaceCrop, width: Int, height: Int) -> [SIMD3<Float>] {
+        let decoded = NormalMap.decode(image)
+        var out = [SIMD3<Float>](repeating: .zero, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                let q = crop.toCrop(PinholeCamera.pixelCentre(x: x, y: y))
+                let u = Int(q.x.rounded(.down)), v = Int(q.y.rounded(.down))
+                guard u >= 0, v >= 0, u < image.width, v < image.height else { continue }
+                let k = v * image.width + u
+                guard image.pixels[3 * k] + image.pixels[3 * k + 1] + image.pixels[3 * k + 2] > 0 else { continue }
+                out[y * width + x] = decoded[k]
+            }
+        }
+        return out
     }
 
     /// `truth` ∧ every mask in `masks`.
