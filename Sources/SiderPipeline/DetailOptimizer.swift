@@ -122,13 +122,15 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         return record
     }
 
-    /// Runs until convergence, `maxIterations` or an interrupt (Ctrl-C): checkpoints every
-    /// `checkpointEvery` iterations and on interrupt, calls `snapshot` every `snapshotEvery`.
+    /// Runs until convergence, `maxIterations` or an interrupt (`shouldStop`, by default Ctrl-C's
+    /// `InterruptFlag`, checked before each iteration): checkpoints every `checkpointEvery`
+    /// iterations and on interrupt, calls `snapshot` every `snapshotEvery`.
     public func run(checkpointURL: URL? = nil, progress: ProgressBar? = nil,
+                    shouldStop: () -> Bool = { InterruptFlag.isSet },
                     snapshot: ((Int) throws -> Void)? = nil) throws -> DetailStopReason {
         let s = settings
         while state.iteration < s.maxIterations {
-            if InterruptFlag.isSet {
+            if shouldStop() {
                 if let checkpointURL { try saveCheckpoint(to: checkpointURL) }
                 return .interrupted
             }

@@ -30,6 +30,8 @@ public struct ReconstructionOptions {
     public var inputName = ""
     /// Progress bars on stderr (TTY-aware); off for tests.
     public var showProgress = true
+    /// Checked before each detail iteration; true stops with a checkpoint (default: Ctrl-C).
+    public var shouldStop: () -> Bool = { InterruptFlag.isSet }
 
     public init(preset: DetailPreset, outputDirectory: URL) {
         self.preset = preset
@@ -94,7 +96,7 @@ public enum Reconstruction {
         let progressDir = out.appendingPathComponent("progress", isDirectory: true)
         let bar = options.showProgress ? ProgressBar(stage: "detail", total: preset.detail.maxIterations) : nil
         InterruptFlag.install()
-        let reason = try optimizer.run(checkpointURL: checkpointURL, progress: bar) { it in
+        let reason = try optimizer.run(checkpointURL: checkpointURL, progress: bar, shouldStop: options.shouldStop) { it in
             let imgs = FaceImages(rays: rays, renderer: optimizer.renderer, geometry: geometry, shader: shader)
             let tag = String(format: "%05d", it)
             try PNGEncoder.save(imgs.renderImage, to: progressDir.appendingPathComponent("render_\(tag).png"))

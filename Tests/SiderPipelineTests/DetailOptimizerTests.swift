@@ -93,8 +93,7 @@ import Geometry
         let (f, g) = Self.models()
         let before = Self.meanNormalError(scene, f)
         let opt = DetailOptimizer(problem: scene.problem, geometry: f, shader: g, settings: Self.settings())
-        InterruptFlag.reset()
-        let reason = try opt.run()
+        let reason = try opt.run(shouldStop: { false })
         #expect(reason == .maxIterations)
         let after = Self.meanNormalError(scene, f)
         let curve = opt.state.curve.records
@@ -109,24 +108,22 @@ import Geometry
         var s = Self.settings()
         s.maxIterations = 30
         let (f1, g1) = Self.models()
-        InterruptFlag.reset()
         let straight = DetailOptimizer(problem: scene.problem, geometry: f1, shader: g1, settings: s)
-        _ = try straight.run()
+        _ = try straight.run(shouldStop: { false })
 
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("detail-\(UUID().uuidString).ckpt")
-        defer { try? FileManager.default.removeItem(at: url); InterruptFlag.reset() }
-        s.snapshotEvery = 1
+        defer { try? FileManager.default.removeItem(at: url) }
         let (f2, g2) = Self.models()
         let interrupted = DetailOptimizer(problem: scene.problem, geometry: f2, shader: g2, settings: s)
-        let reason = try interrupted.run(checkpointURL: url) { it in if it == 13 { InterruptFlag.raise() } }
+        // A stop request (as Ctrl-C makes) after iteration 13.
+        let reason = try interrupted.run(checkpointURL: url, shouldStop: { interrupted.state.iteration >= 13 })
         #expect(reason == .interrupted)
         #expect(interrupted.state.iteration == 13)
-        InterruptFlag.reset()
 
         let (f3, g3) = Self.models()
         let resumed = DetailOptimizer(problem: scene.problem, geometry: f3, shader: g3, settings: s)
         try resumed.resume(from: try Checkpoint<DetailRunState>.load(from: url))
-        _ = try resumed.run(checkpointURL: url)
+        _ = try resumed.run(checkpointURL: url, shouldStop: { false })
         #expect(resumed.state.iteration == 30)
         #expect(f3.theta == f1.theta)
         #expect(g3.theta == g1.theta)
@@ -141,7 +138,6 @@ import Geometry
         s.maxIterations = 12
         s.goodStateEvery = 1
         let opt = DetailOptimizer(problem: scene.problem, geometry: f, shader: g, settings: s)
-        InterruptFlag.reset()
         for _ in 0..<5 { try opt.step() }
         let good = f.theta
         g.theta[0] = .nan     // poisons the colours: the next loss is NaN

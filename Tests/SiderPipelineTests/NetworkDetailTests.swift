@@ -72,7 +72,7 @@ import SiderCore
         s.lambda2 = 0.1
         s.patience = 10_000
         s.checkpointEvery = 0
-        _ = try DetailOptimizer(problem: problem, geometry: f, shader: g, settings: s).run()
+        _ = try DetailOptimizer(problem: problem, geometry: f, shader: g, settings: s).run(shouldStop: { false })
     }
 
     /// Mean angle (degrees) between f_θ's normals and the true normals over the rays that hit.
@@ -106,8 +106,7 @@ import SiderCore
         s.checkpointEvery = 0
         s.ablation = Ablation()
         let opt = DetailOptimizer(problem: scene.problem, geometry: f, shader: g, settings: s)
-        InterruptFlag.reset()
-        _ = try opt.run()
+        _ = try opt.run(shouldStop: { false })
         let after = Self.normalError(scene, f)
         let curve = opt.state.curve.records
         let first = curve.prefix(10).map(\.photometric).reduce(0, +) / 10

@@ -36,10 +36,10 @@ import SiderPipeline
 
     @Test func writesOutputsAndResumes() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("recon-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir); InterruptFlag.reset() }
+        defer { try? FileManager.default.removeItem(at: dir) }
         var options = ReconstructionOptions(preset: Self.tinyPreset(), outputDirectory: dir)
         options.showProgress = false
-        InterruptFlag.reset()
+        options.shouldStop = { false }
         let report = try Reconstruction.run(try Self.input(), options: options)
         #expect(report.stopReason == .maxIterations)
         #expect(report.iterations == 12)
