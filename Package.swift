@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "SiderPipeline",
                 dependencies: ["SiderCore", "ImageIO", "Landmarks", "Geometry", "MorphableModels", "NeuralFields"],
                 swiftSettings: optimized),
-        .target(name: "Evaluation", dependencies: ["SiderCore", "ImageIO", "Geometry", "SiderPipeline"],
+        .target(name: "Evaluation", dependencies: ["SiderCore", "ImageIO", "Geometry", "Landmarks", "MorphableModels", "SiderPipeline"],
                 swiftSettings: optimized),
         .executableTarget(name: "sider",
                           dependencies: ["SiderCore", "ImageIO", "TFLite", "Landmarks", "Geometry",

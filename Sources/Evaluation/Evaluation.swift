@@ -14,4 +14,8 @@
 /// - Ground truth (`TexturedScan`, `ScanScene`, `ScanRenderer`, `GroundTruthRender`): a seeded
 ///   pose / camera / light / background, the textured scan rasterized and shaded to a photo,
 ///   with true depth, normals, mask, projected landmarks and the camera.
+/// - Quality benchmark (`QualityBenchmark`): renders → `QualityFrontEnd` (the pipeline's front
+///   end and coarse prior, as `sider reconstruct`) → `Reconstruction.run` → `QualityScoring`
+///   (NoW of the coarse prior and of SIDER's mesh, normal angular error on common pixels) →
+///   `QualityReport` (quality.json, quality.md, cumulative plot).
 public enum EvaluationModule {}

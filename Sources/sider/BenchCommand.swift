@@ -16,6 +16,8 @@ struct Bench: ParsableCommand {
     static let benchmarks: [any ParsableCommand.Type] = [
         BenchLandmarks.self,
         BenchGeometryCommand.self,
+        BenchNN.self,
+        BenchQualityCommand.self,
     ]
 
     /// Mean and minimum of `runs` timings of `body`, in milliseconds, after one warm-up call.

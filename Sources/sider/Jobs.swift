@@ -11,5 +11,7 @@ extension Sider {
         Bench.self,
         BenchGeometryCommand.self,
         FitCommand.self,
+        SDFCommand.self,
+        ReconstructCommand.self,
     ]
 }

@@ -1,0 +1,107 @@
+import Geometry
+import ImageIO
+import Landmarks
+import MorphableModels
+import SiderCore
+import SiderPipeline
+
+/// The reconstruction's front end on one photo, as `sider reconstruct` runs it on a user's photo
+/// (nothing about the render's true camera is used): face detection and landmarks
+/// (`FaceLandmarker`); the square crop around the 468 face-mesh points (`FaceCrop`, the preset's
+/// margin and size); the coarse prior — the landmark-mesh prior (`LandmarkMeshPrior`) lifted in
+/// the crop under its assumed camera f = 2·size, principal point at the crop centre — carried
+/// to the photo as the pinhole camera f/s, c/s + origin (s = crop pixels per photo pixel).
+/// Its outputs make the detail stage's `ReconstructionInput`: the photo, that camera, the coarse
+/// mesh in its frame, the 468 points as crop points, and the eyes (iBUG 36–41, 42–47) and inner
+/// mouth (60–67) as excluded polygons.
+public struct QualityFrontEnd: Sendable {
+    /// The pipeline's 68 iBUG landmarks, photo pixels (centres at integer + 0.5).
+    public var points68: [SIMD2<Float>]
+    /// The 468 face-mesh points (photo pixels) the crop is placed around.
+    public var cropPoints: [SIMD2<Float>]
+    /// The camera the pipeline assumes for the photo; both meshes are in its frame (metres).
+    public var camera: PinholeCamera
+    /// The coarse prior mesh (the "coarse" result of `bench quality`).
+    public var coarseMesh: TriangleMesh
+    /// Eyes and inner mouth, photo pixels.
+    public var excludedRegions: [[SIMD2<Float>]]
+
+    public static let excludedLandmarkLoops: [ClosedRange<Int>] = [36...41, 42...47, 60...67]
+
+    public init(points68: [SIMD2<Float>], cropPoints: [SIMD2<Float>], camera: PinholeCamera, coarseMesh: TriangleMesh,
+                excludedRegions: [[SIMD2<Float>]]) {
+        self.points68 = points68; self.cropPoints = cropPoints; self.camera = camera; self.coarseMesh = coarseMesh
+        self.excludedRegions = excludedRegions
+    }
+
+    /// Detects the largest face of `photo`, takes its landmarks and lifts the coarse prior in the
+    /// crop `preset` defines.
+    public static func run(_ photo: RGBImage, landmarker: FaceLandmarker, preset: DetailPreset) throws -> QualityFrontEnd {
+        let (_, found) = try landmarker.run(photo)
+        guard found.points68.count == 68 else {
+            throw SiderError(.badInput, "the front end gave \(found.points68.count) landmarks, 68 expected")
+        }
+        let points2D = found.points468.map { SIMD2($0.x, $0.y) }
+        let crop = try FaceCrop(points: points2D, margin: preset.cropMargin, size: preset.cropSize)
+        let inCrop = found.points468.map { q -> SIMD3<Float> in
+            let c = crop.toCrop(SIMD2(q.x, q.y))
+            return SIMD3(c.x, c.y, q.z * crop.scale)
+        }
+        let (mesh, fit) = try LandmarkMeshPrior.build(points468: inCrop, triangles: try FaceMeshTopology.triangles(),
+                                                      imageWidth: preset.cropSize, imageHeight: preset.cropSize)
+        let f = Float(fit.focalLength), s = crop.scale
+        let camera = PinholeCamera(fx: f / s, fy: f / s, cx: Float(fit.cx) / s + crop.originX,
+                                   cy: Float(fit.cy) / s + crop.originY, width: photo.width, height: photo.height)
+        let regions = excludedLandmarkLoops.map { loop in loop.map { found.points68[$0] } }
+        return QualityFrontEnd(points68: found.points68, cropPoints: points2D, camera: camera, coarseMesh: mesh,
+                               excludedRegions: regions)
+    }
+
+    /// The detail stage's input for `photo`.
+    public func reconstructionInput(photo: RGBImage) -> ReconstructionInput {
+        ReconstructionInput(photo: photo, photoCamera: camera, coarseMesh: coarseMesh, cropPoints: cropPoints,
+                            excludedRegions: excludedRegions)
+    }
+
+    /// The seven NoW landmarks on `mesh` (in `camera`'s frame) and how many needed the fallback.
+    /// Each image landmark's ray is cast onto the mesh (`LandmarkBackProjection`); where it
+    /// misses — the eye corners sit on the rim of the prior's eye holes, and the detailed mesh's
+    /// holes at the eyes and mouth are wider — the landmark is the surface point seen at the
+    /// nearest pixel the mesh covers (within `searchRadius` pixels), the same rule for every mesh.
+    public func nowLandmarks(on mesh: TriangleMesh, searchRadius: Int = 40) throws -> (landmarks: FaceLandmarks3D, fallbacks: Int) {
+        let pixels = FaceLandmarks3D.nowIndices.map { points68[$0] }
+        let hits = try LandmarkBackProjection.backProject(pixels, camera: camera, mesh: mesh)
+        guard hits.contains(where: { $0 == nil }) else { return (try FaceLandmarks3D(now7: hits.compactMap { $0 }), 0) }
+        let raster = try Rasterizer(camera: camera).render(mesh)
+        var fallbacks = 0
+        let seven = try hits.enumerated().map { k, hit -> SIMD3<Float> in
+            if let hit { return hit }
+            fallbacks += 1
+            guard let p = nearestCovered(pixels[k], raster: raster, radius: searchRadius) else {
+                throw SiderError(.badInput, "NoW landmark \(FaceLandmarks3D.nowIndices[k]) is more than \(searchRadius) px off the mesh")
+            }
+            return p
+        }
+        return (try FaceLandmarks3D(now7: seven), fallbacks)
+    }
+
+    /// The camera-space point at the covered pixel of `raster` nearest `p`, nil if none is
+    /// within `radius` pixels.
+    func nearestCovered(_ p: SIMD2<Float>, raster: RasterOutput, radius: Int) -> SIMD3<Float>? {
+        guard p.x.isFinite, p.y.isFinite else { return nil }
+        let cx = Int(p.x.rounded(.down)), cy = Int(p.y.rounded(.down))
+        let x0 = max(0, cx - radius), x1 = min(raster.width - 1, cx + radius)
+        let y0 = max(0, cy - radius), y1 = min(raster.height - 1, cy + radius)
+        guard x0 <= x1, y0 <= y1 else { return nil }
+        var best: (d: Float, i: Int, x: Int, y: Int)?
+        for y in y0...y1 {
+            for x in x0...x1 where raster.mask[y * raster.width + x] {
+                let offset = PinholeCamera.pixelCentre(x: x, y: y) - p
+                let d = (offset * offset).sum()
+                if d <= Float(radius * radius), d < (best?.d ?? .infinity) { best = (d, y * raster.width + x, x, y) }
+            }
+        }
+        guard let best else { return nil }
+        return camera.unproject(PinholeCamera.pixelCentre(x: best.x, y: best.y), depth: raster.depth[best.i])
+    }
+}

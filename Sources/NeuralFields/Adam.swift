@@ -1,0 +1,71 @@
+import SiderCore
+import Foundation
+
+/// Adam (Kingma & Ba) over a `ParameterStore`:
+/// m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − η_t·m̂/(√v̂ + ε) with bias-corrected m̂, v̂.
+/// The paper trains with η = 1e−4. `step()` reads `store.grads`, updates `store.values` in a
+/// vectorised loop across the cores and bumps the store's generation.
+public final class Adam: @unchecked Sendable {
+    public let store: ParameterStore
+    public var learningRate: Float
+    public var beta1: Float = 0.9
+    public var beta2: Float = 0.999
+    public var epsilon: Float = 1e-8
+    public private(set) var steps = 0
+    private let m: FloatBuffer
+    private let v: FloatBuffer
+
+    public init(store: ParameterStore, learningRate: Float = 1e-4) {
+        self.store = store
+        self.learningRate = learningRate
+        m = FloatBuffer(capacity: store.count)
+        v = FloatBuffer(capacity: store.count)
+        m.zero(store.count); v.zero(store.count)
+    }
+
+    /// One update with the current gradients (not cleared: call `store.zeroGrads()`).
+    public func step() {
+        steps += 1
+        let b1 = beta1, b2 = beta2, eps = epsilon
+        let c1 = 1 - Float(pow(Double(b1), Double(steps))), c2 = 1 - Float(pow(Double(b2), Double(steps)))
+        let lr = learningRate * c2.squareRoot() / c1
+        let epsHat = eps * c2.squareRoot()
+        let mp = SendablePointer(m.base), vp = SendablePointer(v.base)
+        let tp = SendablePointer(store.values), gp = SendablePointer(store.grads)
+        parallelFor(store.count, minChunk: 1 << 15) { range in
+            for i in range {
+                let g = gp[i]
+                let mi = b1 * mp[i] + (1 - b1) * g
+                let vi = b2 * vp[i] + (1 - b2) * g * g
+                mp[i] = mi; vp[i] = vi
+                tp[i] -= lr * mi / (vi.squareRoot() + epsHat)
+            }
+        }
+        store.markChanged()
+    }
+}
+
+/// Learning-rate schedules η(t) for step t (0-based).
+public enum LearningRateSchedule: Sendable, Equatable, Codable {
+    case constant(Float)
+    /// η₀·factor^(number of milestones ≤ t) (IDR: milestones [1000, 1500], factor 0.5).
+    case multiStep(Float, milestones: [Int], factor: Float)
+    /// η₀·(η_end/η₀)^(t/T).
+    case exponential(Float, end: Float, steps: Int)
+    /// Linear warm-up over `warmup` steps, then cosine decay to `end` at T.
+    case warmupCosine(Float, end: Float, warmup: Int, steps: Int)
+
+    public func rate(at t: Int) -> Float {
+        switch self {
+        case .constant(let r): return r
+        case .multiStep(let r, let ms, let f):
+            return r * Float(pow(Double(f), Double(ms.filter { t >= $0 }.count)))
+        case .exponential(let r, let e, let n):
+            return r * Float(pow(Double(e / r), Double(min(t, n)) / Double(max(n, 1))))
+        case .warmupCosine(let r, let e, let w, let n):
+            if t < w { return r * Float(t + 1) / Float(max(w, 1)) }
+            let p = Double(min(t - w, max(n - w, 1))) / Double(max(n - w, 1))
+            return e + (r - e) * Float(0.5 * (1 + cos(Double.pi * p)))
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import Geometry
+import SiderCore
+
+/// The training set 𝒫 of the coarse stage with its targets SDF_GT (Eq. 4–5).
+///
+/// 𝒫 mixes three kinds of points (fractions from the preset): surface samples p (area-uniform)
+/// moved by 𝒩(0, σ_near²) and by 𝒩(0, σ_far²) per axis, and points uniform in the bounding
+/// box padded by 10% of D. Targets: SDF_GT(x) = Point2Mesh(x) − ε/2 (Eq. 5), with Point2Mesh
+/// from the geometry module's `MeshBVH`, i.e. the SDF of the mesh thickened into a shell of
+/// width ε (the face mesh is open and has no inside). All in the normalised frame.
+public struct CoarseSamples: Sendable {
+    /// Points, x y z interleaved (normalised frame).
+    public var points: [Float]
+    /// SDF_GT at each point (normalised units).
+    public var targets: [Float]
+    public var count: Int { targets.count }
+
+    public init(mesh: TriangleMesh, bvh: MeshBVH, frame: CoarseFrame, preset: CoarsePreset,
+                count: Int, rng: inout SeededGenerator) {
+        let box = mesh.boundingBox
+        let d = box.diagonal
+        let padded = box.expanded(by: 0.1 * d)
+        let nNear = Int(Float(count) * preset.nearFraction)
+        let nFar = Int(Float(count) * preset.farFraction)
+        let nUniform = max(0, count - nNear - nFar)
+        let surface = mesh.sampleSurface(count: nNear + nFar, using: &rng)
+        var world: [SIMD3<Float>] = []
+        world.reserveCapacity(count)
+        for (i, p) in surface.points.enumerated() {
+            let sigma = (i < nNear ? preset.sigmaNear : preset.sigmaFar) * d
+            world.append(p + sigma * SIMD3(rng.normal(), rng.normal(), rng.normal()))
+        }
+        for _ in 0..<nUniform {
+            world.append(SIMD3(rng.uniform(padded.min.x, padded.max.x), rng.uniform(padded.min.y, padded.max.y),
+                               rng.uniform(padded.min.z, padded.max.z)))
+        }
+        let distances = bvh.distances(world)
+        let halfEps = 0.5 * preset.thicknessFraction * d
+        points = []
+        points.reserveCapacity(3 * world.count)
+        targets = []
+        targets.reserveCapacity(world.count)
+        for (p, dist) in zip(world, distances) {
+            let q = frame.normalised(p)
+            points.append(q.x); points.append(q.y); points.append(q.z)
+            targets.append((dist - halfEps) / frame.scale)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+/// What f_θ evaluates at a batch of points: SDF values, the feature vectors γ (row-major,
+/// `count × featureCount`) and the spatial gradients ∇ₓf.
+public struct GeometryEvaluation: Sendable {
+    public var sdf: [Float]
+    public var features: [Float]
+    public var gradients: [SIMD3<Float>]
+
+    public init(sdf: [Float], features: [Float], gradients: [SIMD3<Float>]) {
+        self.sdf = sdf
+        self.features = features
+        self.gradients = gradients
+    }
+}
+
+/// Parameters an optimiser updates: gradients accumulate between `zeroGradients()` and `step`.
+public protocol TrainableModel: AnyObject {
+    /// Clears the accumulated gradients.
+    func zeroGradients()
+    /// One optimiser (Adam) step with the accumulated gradients.
+    func step(learningRate: Float)
+    /// True when every accumulated gradient is finite.
+    var gradientsAreFinite: Bool { get }
+    /// Everything needed to resume: weights and optimiser moments, as named tensors.
+    func stateTensors() -> [(name: String, values: [Float])]
+    /// Restores `stateTensors()` output (throws on a mismatch).
+    func restoreState(_ tensors: [(name: String, values: [Float])]) throws
+}
+
+/// f_θ as the detail stage uses it (Eq. 1): x ↦ (f(x), γ(x)), with ∇ₓf(x).
+///
+/// `backward` differentiates the last `forward`: given ∂L/∂f, ∂L/∂γ and ∂L/∂(∇ₓf) per point
+/// (nil = zero), it adds ∂L/∂θ into the model's gradients and returns ∂L/∂x per point (which
+/// includes the Hessian term (∇ₓ∇ₓf)ᵀ·∂L/∂(∇ₓf)).
+public protocol DifferentiableSDF: BatchedSDF, TrainableModel {
+    var featureCount: Int { get }
+    func forward(_ points: [SIMD3<Float>]) -> GeometryEvaluation
+    func backward(dSDF: [Float]?, dFeatures: [Float]?, dGradients: [SIMD3<Float>]?) -> [SIMD3<Float>]
+}
+
+/// The gradients g_ω's backward returns for each input of Eq. 8.
+public struct ShadingInputGradients: Sendable {
+    public var points: [SIMD3<Float>]
+    public var normals: [SIMD3<Float>]
+    public var features: [Float]
+
+    public init(points: [SIMD3<Float>], normals: [SIMD3<Float>], features: [Float]) {
+        self.points = points
+        self.normals = normals
+        self.features = features
+    }
+}
+
+/// g_ω as the detail stage uses it (Eq. 8): (x̂, n, v, γ) ↦ RGB; positional encodings φ are the
+/// model's business. `backward` differentiates the last `forward`, adds ∂L/∂ω into the model's
+/// gradients and returns ∂L/∂x̂, ∂L/∂n, ∂L/∂γ.
+public protocol DifferentiableShader: TrainableModel {
+    var featureCount: Int { get }
+    func forward(points: [SIMD3<Float>], normals: [SIMD3<Float>], viewDirections: [SIMD3<Float>],
+                 features: [Float]) -> [SIMD3<Float>]
+    func backward(dColors: [SIMD3<Float>]) -> ShadingInputGradients
+}
+
+/// Which inputs of g_ω are cut (paper Fig. 4): `noFeature` (a), `noNormal` (b), both (c).
+/// A cut input is fed as zeros and passes no gradient back to f_θ.
+public struct Ablation: Codable, Sendable, Equatable {
+    public var noFeature: Bool
+    public var noNormal: Bool
+    public init(noFeature: Bool = false, noNormal: Bool = false) {
+        self.noFeature = noFeature
+        self.noNormal = noNormal
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import SiderCore
+
+/// Why a detail run ended.
+public enum DetailStopReason: String, Codable, Sendable {
+    case converged, maxIterations, interrupted
+}
+
+/// The resumable part of a detail run (checkpoint metadata; the weights travel as tensors).
+public struct DetailRunState: Codable, Sendable, Equatable {
+    public var iteration: Int
+    /// Current learning-rate multiplier from the NaN guard (1, ½, ¼, …).
+    public var learningRateScale: Float
+    public var rng: SeededGenerator
+    public var curve: LossCurve
+    public var nonFiniteEvents: [Int]
+    public var settings: DetailSettings
+}
+
+/// The detail stage's optimisation (Sect. 3.3): jointly fits f_θ and g_ω to the photo by Eq. 10.
+///
+/// Each iteration draws a batch of rays and of regulariser points (seeded), renders the rays
+/// through `SurfaceRenderer`, back-propagates the L1 colour loss into ω and θ (through n, γ and x̂),
+/// adds the λ₁ and λ₂ terms, and takes an Adam step on both models. Owns the run's bookkeeping:
+/// loss curve and stopping rule, NaN guard, checkpoints and the interrupt flag.
+public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader> {
+    public let problem: DetailProblem
+    public let geometry: F
+    public let shader: G
+    public private(set) var state: DetailRunState
+    public var renderer: SurfaceRenderer
+    private var guardian = NonFiniteGuard()
+    private var goodState: [(name: String, values: [Float])] = []
+
+    public init(problem: DetailProblem, geometry: F, shader: G, settings: DetailSettings) {
+        self.problem = problem
+        self.geometry = geometry
+        self.shader = shader
+        self.renderer = SurfaceRenderer(tracer: SphereTracer(settings: settings.trace), ablation: settings.ablation)
+        var curve = LossCurve(patience: settings.patience, minRelativeGain: settings.minRelativeGain)
+        curve.records.reserveCapacity(settings.maxIterations)
+        self.state = DetailRunState(iteration: 0, learningRateScale: 1, rng: SeededGenerator(seed: settings.seed),
+                                    curve: curve, nonFiniteEvents: [], settings: settings)
+        goodState = modelTensors()
+    }
+
+    public var settings: DetailSettings { state.settings }
+    public var learningRate: Float { settings.scheduledLearningRate(iteration: state.iteration) * state.learningRateScale }
+
+    // MARK: one iteration
+
+    /// Computes the losses of one batch and accumulates their gradients (no optimiser step).
+    public func accumulateGradients(rays batchRays: [Int], points batchPoints: [Int]) -> LossRecord {
+        let s = settings
+        let rays = problem.rays.subset(batchRays)
+        let batch = renderer.render(rays, geometry: geometry, shader: shader)
+        let h = batch.hits.count
+        // Photometric L1 (Eq. 9): mean over hits and channels.
+        var photometric: Float = 0
+        var dColors = [SIMD3<Float>](repeating: .zero, count: h)
+        let wc: Float = h > 0 ? 1 / Float(3 * h) : 0
+        for i in 0..<h {
+            let diff = batch.colors[i] - problem.targets[batchRays[batch.hits[i]]]
+            photometric += abs(diff.x) + abs(diff.y) + abs(diff.z)
+            dColors[i] = SIMD3(sign(diff.x), sign(diff.y), sign(diff.z)) * wc
+        }
+        photometric *= wc
+        let seeds = h > 0 ? renderer.backward(batch, dColors: dColors, geometry: geometry, shader: shader) : []
+
+        // One f_θ pass for the x̂(θ) seeds and the regularisers (λ₁ |f − SDF_GT|, λ₂ eikonal).
+        let r = batchPoints.count
+        let regPoints = batchPoints.map { problem.regularizerPoints[$0] }
+        let eval = geometry.forward(batch.points + regPoints)
+        var dSDF = seeds + [Float](repeating: 0, count: r)
+        var dGrad = [SIMD3<Float>](repeating: .zero, count: h + r)
+        var sdfLoss: Float = 0, eikLoss: Float = 0
+        let wr: Float = r > 0 ? 1 / Float(r) : 0
+        for j in 0..<r {
+            let d = (eval.sdf[h + j] - problem.regularizerSDF[batchPoints[j]]) / problem.lengthUnit
+            sdfLoss += abs(d)
+            dSDF[h + j] = s.lambda1 * sign(d) * wr / problem.lengthUnit
+            let g = eval.gradients[h + j], len = (g * g).sum().squareRoot()
+            eikLoss += (len - 1) * (len - 1)
+            if len > 0 { dGrad[h + j] = g * (s.lambda2 * 2 * (len - 1) / len * wr) }
+        }
+        sdfLoss *= wr
+        eikLoss *= wr
+        _ = geometry.backward(dSDF: dSDF, dFeatures: nil, dGradients: dGrad)
+        let total = photometric + s.lambda1 * sdfLoss + s.lambda2 * eikLoss
+        return LossRecord(iteration: state.iteration + 1, total: total, photometric: photometric, sdf: sdfLoss,
+                          eikonal: eikLoss, hitFraction: rays.count > 0 ? Float(h) / Float(rays.count) : 0,
+                          learningRate: learningRate)
+    }
+
+    /// One iteration: batch draw, gradients, NaN guard, Adam step. Throws when the guard gives up.
+    @discardableResult
+    public func step() throws -> LossRecord {
+        let s = settings
+        let rays = drawIndices(count: problem.rays.count, k: s.raysPerBatch)
+        let pts = drawIndices(count: problem.regularizerPoints.count, k: s.regularizerPointsPerBatch)
+        geometry.zeroGradients()
+        shader.zeroGradients()
+        var record = accumulateGradients(rays: rays, points: pts)
+        let finite = record.isFinite && geometry.gradientsAreFinite && shader.gradientsAreFinite
+        switch guardian.check(iteration: record.iteration, finite: finite, learningRate: state.learningRateScale) {
+        case .ok:
+            if state.iteration >= s.shaderWarmup { geometry.step(learningRate: learningRate) }
+            shader.step(learningRate: learningRate)
+            state.iteration += 1
+            state.curve.append(record)
+            if state.iteration % max(1, s.goodStateEvery) == 0 { goodState = modelTensors() }
+        case .restore(let scale):
+            try restoreModels(goodState)
+            state.learningRateScale = scale
+            state.nonFiniteEvents.append(record.iteration)
+            state.iteration += 1
+            record.learningRate = learningRate
+            SiderLog.make("detail").warning("non-finite loss at iteration \(record.iteration): restored the last good state, learning rate now \(learningRate)")
+        case .giveUp:
+            throw SiderError(.numerical, "detail stage diverged: non-finite loss \(guardian.maxConsecutive + 1) times in a row at iteration \(record.iteration)")
+        }
+        return record
+    }
+
+    /// Runs until convergence, `maxIterations` or an interrupt (`shouldStop`, by default Ctrl-C's
+    /// `InterruptFlag`, checked before each iteration): checkpoints every `checkpointEvery`
+    /// iterations and on interrupt, calls `snapshot` every `snapshotEvery`.
+    public func run(checkpointURL: URL? = nil, progress: ProgressBar? = nil,
+                    shouldStop: () -> Bool = { InterruptFlag.isSet },
+                    snapshot: ((Int) throws -> Void)? = nil) throws -> DetailStopReason {
+        let s = settings
+        while state.iteration < s.maxIterations {
+            if shouldStop() {
+                if let checkpointURL { try saveCheckpoint(to: checkpointURL) }
+                return .interrupted
+            }
+            let record = try step()
+            progress?.update(iteration: state.iteration, loss: state.curve.average ?? record.total)
+            if let checkpointURL, s.checkpointEvery > 0, state.iteration % s.checkpointEvery == 0 {
+                try saveCheckpoint(to: checkpointURL)
+            }
+            if let snapshot, s.snapshotEvery > 0, state.iteration % s.snapshotEvery == 0 { try snapshot(state.iteration) }
+            if state.curve.hasConverged { break }
+        }
+        if let checkpointURL { try saveCheckpoint(to: checkpointURL) }
+        return state.iteration >= s.maxIterations ? .maxIterations : .converged
+    }
+
+    // MARK: checkpoints
+
+    public func checkpoint() -> Checkpoint<DetailRunState> {
+        Checkpoint(meta: state, tensors: modelTensors())
+    }
+
+    public func saveCheckpoint(to url: URL) throws { try checkpoint().save(to: url) }
+
+    /// Continues from a checkpoint of a run with the same problem and models. The checkpoint's
+    /// settings are kept except the iteration limit and the checkpoint/snapshot cadence, which
+    /// come from this optimiser's settings (so a finished run can be extended).
+    public func resume(from ck: Checkpoint<DetailRunState>) throws {
+        try restoreModels(ck.tensors)
+        let current = settings
+        state = ck.meta
+        state.settings.maxIterations = current.maxIterations
+        state.settings.checkpointEvery = current.checkpointEvery
+        state.settings.snapshotEvery = current.snapshotEvery
+        renderer = SurfaceRenderer(tracer: SphereTracer(settings: state.settings.trace), ablation: state.settings.ablation)
+        goodState = ck.tensors
+    }
+
+    private func modelTensors() -> [(name: String, values: [Float])] {
+        geometry.stateTensors().map { ("f." + $0.name, $0.values) } + shader.stateTensors().map { ("g." + $0.name, $0.values) }
+    }
+
+    private func restoreModels(_ tensors: [(name: String, values: [Float])]) throws {
+        func part(_ prefix: String) -> [(name: String, values: [Float])] {
+            tensors.filter { $0.name.hasPrefix(prefix) }.map { (String($0.name.dropFirst(prefix.count)), $0.values) }
+        }
+        try geometry.restoreState(part("f."))
+        try shader.restoreState(part("g."))
+    }
+
+    /// k distinct indices of 0..<count (all of them, shuffled, when k ≥ count), from the run's RNG.
+    private func drawIndices(count: Int, k: Int) -> [Int] {
+        guard count > 0, k > 0 else { return [] }
+        if k >= count { return Array(0..<count) }
+        var chosen = Set<Int>(), out: [Int] = []
+        out.reserveCapacity(k)
+        if k * 2 > count {
+            var all = Array(0..<count)
+            for i in 0..<k { let j = i + Int(state.rng.next() % UInt64(count - i)); all.swapAt(i, j) }
+            return Array(all[0..<k])
+        }
+        while out.count < k {
+            let i = Int(state.rng.next() % UInt64(count))
+            if chosen.insert(i).inserted { out.append(i) }
+        }
+        return out
+    }
+}
+
+@inline(__always) func sign(_ x: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : 0) }

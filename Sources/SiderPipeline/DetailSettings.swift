@@ -1,0 +1,47 @@
+/// Settings of the detail stage (Sect. 3.3, Eq. 10), in the normalised frame where the face
+/// spans about [−1, 1] (see `NormalizedGeometry`).
+///
+/// Loss (Eq. 10) per iteration, over a batch of rays ℬ (those that hit) and a batch of points 𝒫ᵦ:
+///   L = mean_ℬ ‖c − c_gt‖₁/3 + λ₁·mean_𝒫ᵦ |f(x) − SDF_GT(x)| + λ₂·mean_𝒫ᵦ (‖∇ₓf(x)‖ − 1)².
+/// After `shaderWarmup` iterations of ω alone, Adam on θ and ω with learning rate lr·decay^⌊iteration/decayEvery⌋; stops when the smoothed
+/// loss has not improved by `minRelativeGain` for `patience` iterations, or at `maxIterations`.
+public struct DetailSettings: Codable, Sendable, Equatable {
+    public var maxIterations: Int = 1000
+    public var raysPerBatch: Int = 2048
+    public var regularizerPointsPerBatch: Int = 1024
+    /// λ₁: weight of |f − SDF_GT| (keeps f_θ near the coarse shape).
+    public var lambda1: Float = 0.05
+    /// λ₂: weight of the eikonal term (IDR uses 0.1).
+    public var lambda2: Float = 0.1
+    /// Adam learning rate for θ and ω (the paper's 10⁻⁴).
+    public var learningRate: Float = 1e-4
+    /// First iterations in which only g_ω learns (θ frozen), so that the shading the geometry
+    /// receives gradients through is no longer random when θ starts to move.
+    public var shaderWarmup: Int = 0
+    public var learningRateDecay: Float = 0.5
+    public var decayEvery: Int = 100_000
+    public var patience: Int = 150
+    public var minRelativeGain: Float = 0.002
+    /// Iterations between resumable checkpoints (0: only on interrupt and at the end).
+    public var checkpointEvery: Int = 50
+    /// Iterations between progress snapshots (0: none).
+    public var snapshotEvery: Int = 0
+    /// Iterations between copies of the last good state for the NaN guard.
+    public var goodStateEvery: Int = 10
+    public var seed: UInt64 = 1
+    public var ablation = Ablation()
+    public var trace = SphereTraceSettings()
+
+    public init() {}
+
+    /// Learning rate at `iteration` before any NaN-guard halving.
+    public func scheduledLearningRate(iteration: Int) -> Float {
+        learningRate * Float(pow(Double(learningRateDecay), Double(iteration / max(1, decayEvery))))
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

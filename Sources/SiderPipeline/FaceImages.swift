@@ -1,0 +1,61 @@
+import Geometry
+import ImageIO
+
+/// Per-pixel images of the current f_θ and g_ω over a ray set (the crop's frame): g_ω's colours,
+/// camera-space unit normals n = ∇ₓf/‖∇ₓf‖ and z-depth, with misses left empty (black colour,
+/// zero normal, +∞ depth).
+public struct FaceImages {
+    public let width: Int
+    public let height: Int
+    public var colors: [SIMD3<Float>]
+    public var normals: [SIMD3<Float>]
+    public var depth: [Float]
+
+    /// Renders `rays` through `renderer` in chunks of `chunk` rays (bounded memory).
+    public init(rays: RaySet, renderer: SurfaceRenderer, geometry: some DifferentiableSDF, shader: some DifferentiableShader,
+                chunk: Int = 8192) {
+        width = rays.width
+        height = rays.height
+        let n = width * height
+        colors = [SIMD3<Float>](repeating: .zero, count: n)
+        normals = [SIMD3<Float>](repeating: .zero, count: n)
+        depth = [Float](repeating: .infinity, count: n)
+        var start = 0
+        while start < rays.count {
+            let idx = Array(start..<min(rays.count, start + chunk))
+            let sub = rays.subset(idx)
+            let b = renderer.render(sub, geometry: geometry, shader: shader)
+            for (i, r) in b.hits.enumerated() {
+                let p = Int(sub.pixels[r])
+                colors[p] = b.colors[i]
+                normals[p] = b.normals[i]
+                depth[p] = b.points[i].z
+            }
+            start += chunk
+        }
+    }
+
+    public var renderImage: RGBImage {
+        var img = RGBImage(width: width, height: height)
+        for i in 0..<(width * height) {
+            let c = colors[i]
+            img.pixels[3 * i] = min(1, max(0, c.x)); img.pixels[3 * i + 1] = min(1, max(0, c.y)); img.pixels[3 * i + 2] = min(1, max(0, c.z))
+        }
+        return img
+    }
+
+    /// Camera-space normals in `NormalMap`'s colour encoding.
+    public var normalImage: RGBImage { NormalMap.encode(normals, width: width, height: height) }
+
+    public var depthImage: RGBImage { DepthMap.encode(depth, width: width, height: height) }
+
+    /// The geometry shaded (headlight Lambertian) over `photo`, opaque where a ray hit.
+    public func overlay(on photo: RGBImage) -> RGBImage {
+        let shaded = Shading.shade(normals: normals, width: width, height: height, light: SIMD3(0.3, -0.3, -1))
+        var out = photo
+        for i in 0..<(width * height) where normals[i] != .zero {
+            for c in 0..<3 { out.pixels[3 * i + c] = 0.85 * shaded.pixels[3 * i + c] + 0.15 * photo.pixels[3 * i + c] }
+        }
+        return out
+    }
+}

@@ -1,0 +1,50 @@
+import Geometry
+
+/// A pinhole camera as recorded in `run.json` (OpenCV convention, pixels).
+public struct CameraRecord: Codable, Sendable, Equatable {
+    public var fx: Float, fy: Float, cx: Float, cy: Float
+    public var width: Int, height: Int
+    public init(_ c: PinholeCamera) {
+        fx = c.fx; fy = c.fy; cx = c.cx; cy = c.cy; width = c.width; height = c.height
+    }
+    public var camera: PinholeCamera { PinholeCamera(fx: fx, fy: fy, cx: cx, cy: cy, width: width, height: height) }
+}
+
+/// Wall-clock seconds of one stage.
+public struct StageTime: Codable, Sendable, Equatable {
+    public var stage: String
+    public var seconds: Double
+    public init(stage: String, seconds: Double) { self.stage = stage; self.seconds = seconds }
+}
+
+/// The schema of `run.json`: what was run, on what, in which frames, how long each stage took,
+/// and the loss curve.
+public struct RunReport: Codable, Sendable {
+    public var tool = "sider reconstruct"
+    public var version: String
+    public var input: String
+    public var photoWidth: Int
+    public var photoHeight: Int
+    public var preset: DetailPreset
+    public var seed: UInt64
+    public var ablation: Ablation
+    /// Photo pixels → crop pixels: q = (p − (originX, originY))·size/side.
+    public var crop: FaceCrop
+    public var cameraPhoto: CameraRecord
+    public var cameraCrop: CameraRecord
+    /// Camera coordinates → f_θ's frame: x_n = (x − center)/scale.
+    public var frame: CoarseFrame
+    public var coordinateFrame = "camera coordinates (OpenCV: x right, y down, z forward, metres); images are the crop's pixels, centres at integer + 0.5"
+    public var normalsEncoding = "camera-space unit normals, RGB = ((n_x+1)/2, (1-n_y)/2, (1-n_z)/2); a normal facing the camera (0,0,-1) is (0.5,0.5,1); background black"
+    public var depthEncoding = "camera z: nearest white, farthest 0.1 grey, over the face's depth range; background black"
+    public var rays: Int
+    public var finalHitFraction: Float
+    public var coarseLoss: [CoarseLossRecord]
+    public var lossCurve: [LossRecord]
+    public var iterations: Int
+    public var stopReason: DetailStopReason
+    public var nonFiniteEvents: [Int]
+    public var resumed: Bool
+    public var stages: [StageTime]
+    public var outputs: [String]
+}

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Evaluation
+import Foundation
+import SiderCore
+import SiderPipeline
+
+/// `sider bench quality [--cases N] [--seed S] [--preset fast|paper] [--out DIR]`: renders N
+/// views of the james scan, reconstructs each as a user's photo (coarse prior and SIDER detail,
+/// one preset) and prints the NoW / normal-error / time table (`QualityBenchmark`).
+struct BenchQualityCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "quality",
+        abstract: "NoW error, normal error and time of the coarse prior and SIDER on renders of the james scan.")
+
+    @Option(help: "Number of rendered views (seeds S, S+1, …).") var cases = 3
+    @Option(help: "Seed of the first view.") var seed: UInt64 = 1
+    @Option(help: "Reconstruction preset: fast or paper.") var preset = "fast"
+    @Option(help: "Render side in pixels.") var size = 512
+    @Option(help: "Output folder.") var out = "out/bench-quality"
+    @Flag(help: "No progress bars (stage lines are still printed).") var quiet = false
+
+    func run() throws {
+        try reportingErrors {
+            guard let detail = DetailPreset.named(preset) else {
+                throw SiderError(.badInput, "unknown preset '\(preset)' (fast or paper)")
+            }
+            var options = QualityBenchmark.Options(outputDirectory: URL(fileURLWithPath: out, isDirectory: true))
+            options.cases = cases
+            options.seed = seed
+            options.preset = detail
+            options.renderSize = size
+            options.showProgress = !quiet
+            let report = try QualityBenchmark.run(options) { line in
+                FileHandle.standardError.write(Data("quality: \(line)\n".utf8))
+            }
+            print(report.markdown)
+            print("wrote \(out)/{quality.json,quality.md,cumulative_error.png,cumulative_error.svg,case_*}")
+        }
+    }
+}

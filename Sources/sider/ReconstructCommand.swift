@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import Geometry
+import ImageIO
+import Landmarks
+import MorphableModels
+import SiderCore
+import SiderPipeline
+
+/// `sider reconstruct IMAGE [--preset fast|paper] [--out DIR] …`: the whole SIDER job.
+///
+/// Detection → 468 + 68 landmarks → square face crop (the 468 points' box + margin, resampled to
+/// `--size`) → coarse mesh in the crop's camera (the landmark-mesh prior, `LandmarkMeshPrior`) →
+/// coarse SDF f_θ (Eq. 4–7) → detail stage (Eq. 8–10) → DIR/{render,normals,depth,overlay,
+/// coarse_normals,crop}.png, detailed.obj/.ply, progress/, run.json, checkpoint.bin.
+/// Ctrl-C stops at the end of the current iteration with a checkpoint; `--resume` continues it.
+struct ReconstructCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reconstruct", abstract: "Recover detailed face geometry from one photo (SIDER).")
+
+    @Argument(help: "Input photo (JPEG, PNG, PPM). Default: the built-in sample obama2.jpg.")
+    var image: String?
+
+    @Option(help: "Preset: fast or paper.")
+    var preset: String = "fast"
+
+    @Option(help: "Output folder.")
+    var out: String = "sider-out"
+
+    @Option(help: "Side of the square face crop in pixels (the paper's 256).")
+    var size: Int?
+
+    @Option(help: "Override the preset's maximum number of detail iterations.")
+    var iterations: Int?
+
+    @Option(help: "Override the preset's coarse-stage iterations.")
+    var coarseIterations: Int?
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Which detected face (0 = the largest).")
+    var face: Int?
+
+    @Flag(help: "Ablation (a): no feature vector γ into g_ω.")
+    var noFeature = false
+
+    @Flag(help: "Ablation (b): no normals into g_ω (with --no-feature: ablation (c)).")
+    var noNormal = false
+
+    @Flag(help: "Keep the eyes and the inside of the mouth in the face region.")
+    var keepEyesAndMouth = false
+
+    @Flag(help: "Continue an interrupted run from DIR/checkpoint.bin (same settings).")
+    var resume = false
+
+    func run() throws {
+        try reportingErrors {
+            guard var p = DetailPreset.named(preset) else { throw SiderError(.badInput, "unknown preset \(preset) (fast, paper)") }
+            if let size {
+                guard (64...1024).contains(size) else { throw SiderError(.badInput, "--size must be in 64…1024") }
+                p.cropSize = size
+            }
+            if let iterations {
+                guard iterations > 0 else { throw SiderError(.badInput, "--iterations must be positive") }
+                p.detail.maxIterations = iterations
+            }
+            if let coarseIterations {
+                guard coarseIterations > 0 else { throw SiderError(.badInput, "--coarse-iterations must be positive") }
+                p.coarse.iterations = coarseIterations
+                if case .warmupCosine(let r, let e, let w, _) = p.coarse.learningRate {
+                    p.coarse.learningRate = .warmupCosine(r, end: e, warmup: min(w, coarseIterations / 10), steps: coarseIterations)
+                }
+            }
+            p.detail.seed = seed
+            p.detail.ablation = Ablation(noFeature: noFeature, noNormal: noNormal)
+            let url = try image.map { URL(fileURLWithPath: $0) } ?? DataPaths.require(DataPaths.samplePhoto)
+            let outDir = URL(fileURLWithPath: out, isDirectory: true)
+            var clock = Stopwatch()
+
+            let photo = try ImageDecoder.load(url)
+            let landmarker = try FaceLandmarker()
+            let found = try landmarker.run(photo, face: face).landmarks
+            let detectSeconds = clock.seconds
+            clock.reset()
+
+            // Crop in photo pixels around the 468 points; the coarse mesh is lifted in the crop.
+            let crop = try SiderPipeline.FaceCrop(points: found.points468.map { SIMD2($0.x, $0.y) },
+                                                  margin: p.cropMargin, size: p.cropSize)
+            let inCrop = found.points468.map { q -> SIMD3<Float> in
+                let c = crop.toCrop(SIMD2(q.x, q.y))
+                return SIMD3(c.x, c.y, q.z * crop.scale)
+            }
+            let (mesh, fitCamera) = try LandmarkMeshPrior.build(points468: inCrop, triangles: try FaceMeshTopology.triangles(),
+                                                                imageWidth: p.cropSize, imageHeight: p.cropSize)
+            let f = Float(fitCamera.focalLength), s = crop.scale
+            let photoCamera = PinholeCamera(fx: f / s, fy: f / s, cx: Float(fitCamera.cx) / s + crop.originX,
+                                            cy: Float(fitCamera.cy) / s + crop.originY,
+                                            width: photo.width, height: photo.height)
+            let excluded: [[SIMD2<Float>]] = keepEyesAndMouth ? [] : [
+                Array(found.points68[36...41]), Array(found.points68[42...47]), Array(found.points68[60...67]),
+            ]
+            let coarseSeconds = clock.seconds
+
+            var options = ReconstructionOptions(preset: p, outputDirectory: outDir)
+            options.resume = resume
+            options.inputName = url.path
+            var report = try Reconstruction.run(
+                ReconstructionInput(photo: photo, photoCamera: photoCamera, coarseMesh: mesh,
+                                    cropPoints: found.points468.map { SIMD2($0.x, $0.y) }, excludedRegions: excluded),
+                options: options)
+            report.stages.insert(contentsOf: [StageTime(stage: "landmarks", seconds: detectSeconds),
+                                              StageTime(stage: "coarse mesh", seconds: coarseSeconds)], at: 0)
+            try AtomicFile.writeJSON(report, to: outDir.appendingPathComponent("run.json"))
+            try MeshIO.save(mesh, to: outDir.appendingPathComponent("coarse.obj"))
+            let total = report.stages.reduce(0) { $0 + $1.seconds }
+            let times = report.stages.map { "\($0.stage) \(String(format: "%.1f", $0.seconds))s" }.joined(separator: ", ")
+            defer { if report.stopReason == .interrupted { Foundation.exit(130) } }
+            print("\(report.stopReason == .interrupted ? "interrupted" : "done") in \(String(format: "%.1f", total)) s (\(times)); \(report.iterations) iterations, final loss \(report.lossCurve.last.map { String(format: "%.4f", $0.total) } ?? "-"); outputs in \(outDir.path)")
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import Geometry
+import NeuralFields
+import SiderCore
+import SiderPipeline
+
+/// `sider sdf MESH [--preset paper|fast] [--out DIR]`: the coarse stage (Eq. 4–7) on any mesh.
+/// Writes DIR/coarse.obj (or .ply, the marching-cubes surface), DIR/loss.csv (the loss curve),
+/// DIR/sdf.sidernn (f_θ's weights) and DIR/coarse.json (settings, timings, accuracy).
+struct SDFCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sdf", abstract: "Train the coarse SDF of a mesh and extract its surface.")
+
+    @Argument(help: "Input mesh (OBJ or PLY).")
+    var mesh: String
+
+    @Option(help: "Preset: paper or fast.")
+    var preset: String = "fast"
+
+    @Option(help: "Output folder.")
+    var out: String = "sdf-out"
+
+    @Option(help: "Override the preset's number of steps.")
+    var iterations: Int?
+
+    @Option(help: "Marching-cubes lattice points along the longest side.")
+    var resolution: Int?
+
+    @Option(help: "Surface format: obj or ply.")
+    var format: String = "obj"
+
+    @Option(help: "Random seed.")
+    var seed: UInt64?
+
+    struct Summary: Codable {
+        var preset: CoarsePreset
+        var vertices: Int
+        var faces: Int
+        var trainSeconds: Double
+        var extractSeconds: Double
+        var totalSeconds: Double
+        var metrics: CoarseMetrics
+        var meanAbsSDFAtSurfacePercentOfDiagonal: Float
+        var chamferPercentOfDiagonal: Float?
+        var extractedVertices: Int
+    }
+
+    func run() throws {
+        try reportingErrors {
+            guard var p = CoarsePreset.named(preset) else { throw SiderError(.badInput, "unknown preset \(preset) (paper, fast)") }
+            if let iterations {
+                guard iterations > 0 else { throw SiderError(.badInput, "--iterations must be positive") }
+                p.iterations = iterations
+                if case .warmupCosine(let r, let e, let w, _) = p.learningRate {
+                    p.learningRate = .warmupCosine(r, end: e, warmup: min(w, iterations / 10), steps: iterations)
+                }
+            }
+            if let resolution {
+                guard (16...1024).contains(resolution) else { throw SiderError(.badInput, "--resolution must be in 16…1024") }
+                p.meshResolution = resolution
+            }
+            if let seed { p.seed = seed }
+            guard format == "obj" || format == "ply" else { throw SiderError(.badInput, "--format must be obj or ply") }
+            let input = try MeshIO.load(URL(fileURLWithPath: mesh))
+            let dir = URL(fileURLWithPath: out, isDirectory: true)
+            let total = Stopwatch()
+            let trainer = try CoarseTrainer(mesh: input, preset: p)
+            print("coarse stage: \(input.vertices.count) vertices, \(input.faces.count) faces, preset \(p.name), "
+                  + "\(p.iterations) steps × \(p.batchSize) points, \(trainer.network.store.count) parameters")
+            let sdf = try trainer.train(every: max(1, p.iterations / 20)) { r in
+                print(String(format: "  step %5d  loss %.5f  (geo %.5f, eik %.5f)  lr %.2e  %.1f s",
+                             r.step, r.total, r.geometric, r.eikonal, r.learningRate, r.seconds))
+            }
+            let trainSeconds = total.seconds
+            let clock = Stopwatch()
+            let surface = try CoarseExtraction.mesh(sdf, around: input, resolution: p.meshResolution, isoCells: p.isoCells)
+            let extractSeconds = clock.seconds
+            let totalSeconds = total.seconds
+            let metrics = try CoarseMetrics.measure(sdf, mesh: input, extracted: surface)
+            try MeshIO.save(surface, to: dir.appendingPathComponent("coarse.\(format)"))
+            try AtomicFile.write(trainer.logCSV, to: dir.appendingPathComponent("loss.csv"))
+            try sdf.network.save(to: dir.appendingPathComponent("sdf.sidernn"))
+            let summary = Summary(preset: p, vertices: input.vertices.count, faces: input.faces.count,
+                                  trainSeconds: trainSeconds, extractSeconds: extractSeconds, totalSeconds: totalSeconds,
+                                  metrics: metrics, meanAbsSDFAtSurfacePercentOfDiagonal: 100 * metrics.meanAbsSDFAtSurfaceFraction,
+                                  chamferPercentOfDiagonal: metrics.chamferFraction.map { 100 * $0 },
+                                  extractedVertices: surface.vertices.count)
+            try AtomicFile.writeJSON(summary, to: dir.appendingPathComponent("coarse.json"))
+            print(String(format: "trained in %.1f s, extracted in %.1f s (total %.1f s); mean |f| at surface %.3f%% of D, "
+                         + "fit error %.3f%% of D, Chamfer %@ of D",
+                         trainSeconds, extractSeconds, totalSeconds, 100 * metrics.meanAbsSDFAtSurfaceFraction,
+                         100 * metrics.meanAbsErrorAtSurface / metrics.diagonal,
+                         metrics.chamferFraction.map { String(format: "%.3f%%", 100 * $0) } ?? "n/a"))
+            print("wrote \(dir.path)/{coarse.\(format), loss.csv, sdf.sidernn, coarse.json}")
+        }
+    }
+}

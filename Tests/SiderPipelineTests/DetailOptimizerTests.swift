@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+import SiderPipeline
+import Geometry
+
+/// The detail loop on an analytic scene whose truth is known: a bumpy sphere rendered with
+/// Lambertian shading; the fit starts from the smooth sphere.
+@Suite(.serialized) struct DetailOptimizerTests {
+    static let freqs: [SIMD3<Float>] = [[14, 3, 1], [-4, 13, 2], [8, 9, -3], [2, -11, 7], [12, -6, 4]]
+    static let phases: [Float] = [0.3, 1.1, -0.7, 2.0, 0.9]
+    static let trueAmplitudes: [Float] = [0.006, -0.005, 0.004, 0.005, -0.004]
+
+    struct Scene {
+        var problem: DetailProblem
+        var truth: BumpySDF
+    }
+
+    static func scene() -> Scene {
+        let truth = BumpySDF(center: [0, 0, 1], radius: 0.35, amplitudes: trueAmplitudes,
+                             frequencies: freqs, phases: phases, featureCount: 0)
+        let lambert = LambertShader(albedo: [0.9, 0.7, 0.6], light: [0.3, -0.3, -0.8], ambient: 0.15,
+                                    featureWeight: 0, pointWeight: 0, featureCount: 0)
+        let intr = PinholeCamera(fx: 48, fy: 48, cx: 16, cy: 16, width: 32, height: 32)
+        // Face region: the smooth sphere's silhouette, eroded.
+        var mask = PixelMask(width: 32, height: 32)
+        var depth = [Float](repeating: .infinity, count: 32 * 32)
+        for y in 0..<32 { for x in 0..<32 {
+            if let t = raySphere(intr.ray(x: x, y: y).direction, [0, 0, 1], 0.35) {
+                mask[x, y] = true
+                depth[y * 32 + x] = t * intr.ray(x: x, y: y).direction.z
+            }
+        } }
+        let rays = RaySet(camera: intr, mask: mask.eroded(radius: 2), depth: depth, margin: 0.05)
+        let traced = SurfaceRenderer().render(rays, geometry: truth, shader: lambert)
+        var targets = [SIMD3<Float>](repeating: .zero, count: rays.count)
+        for (i, r) in traced.hits.enumerated() { targets[r] = traced.colors[i] }
+        // Regulariser pool: points near the smooth sphere, SDF_GT of the smooth sphere.
+        var rng = SeededGeneratorBox(seed: 9)
+        var pts: [SIMD3<Float>] = [], gt: [Float] = []
+        for _ in 0..<2000 {
+            var d = SIMD3<Float>(rng.next() - 0.5, rng.next() - 0.5, rng.next() - 0.5)
+            d /= (d * d).sum().squareRoot()
+            let rad: Float = 0.35 + 0.04 * (rng.next() - 0.5)
+            pts.append(SIMD3(0, 0, 1) + d * rad)
+            gt.append(rad - 0.35)
+        }
+        return Scene(problem: DetailProblem(rays: rays, targets: targets, regularizerPoints: pts, regularizerSDF: gt),
+                     truth: truth)
+    }
+
+    static func models() -> (BumpySDF, LambertShader) {
+        let f = BumpySDF(center: [0, 0, 1], radius: 0.35, amplitudes: [0, 0, 0, 0, 0],
+                         frequencies: freqs, phases: phases, featureCount: 0)
+        // The light is known (as the camera is); albedo and ambient are learnt with the geometry.
+        let g = LambertShader(albedo: [0.7, 0.7, 0.7], light: [0.3, -0.3, -0.8], ambient: 0.1,
+                              featureWeight: 0, pointWeight: 0, featureCount: 0)
+        g.frozen = [3, 4, 5, 7, 8]
+        return (f, g)
+    }
+
+    static func settings() -> DetailSettings {
+        var s = DetailSettings()
+        s.maxIterations = 150
+        s.raysPerBatch = 256
+        s.regularizerPointsPerBatch = 128
+        s.learningRate = 1e-3
+        s.lambda1 = 0.1
+        s.lambda2 = 0.0
+        s.patience = 1000
+        s.checkpointEvery = 0
+        s.seed = 5
+        return s
+    }
+
+    /// Mean angle (degrees) between the model's normals and the true normals over the rays both hit.
+    static func meanNormalError(_ scene: Scene, _ f: BumpySDF) -> Double {
+        let rays = scene.problem.rays
+        let tr = SphereTracer()
+        let mine = tr.trace(rays, sdf: f), truth = tr.trace(rays, sdf: scene.truth)
+        let idx = (0..<rays.count).filter { mine.hit[$0] && truth.hit[$0] }
+        let a = f.forward(idx.map { mine.points[$0] }).gradients
+        let b = scene.truth.forward(idx.map { truth.points[$0] }).gradients
+        var sum = 0.0
+        for i in idx.indices {
+            let c = (a[i] * b[i]).sum() / ((a[i] * a[i]).sum() * (b[i] * b[i]).sum()).squareRoot()
+            sum += acos(Double(max(-1, min(1, c)))) * 180 / .pi
+        }
+        return sum / Double(max(1, idx.count))
+    }
+
+    @Test func detailStageRecoversBumps() throws {
+        let scene = Self.scene()
+        let (f, g) = Self.models()
+        let before = Self.meanNormalError(scene, f)
+        let opt = DetailOptimizer(problem: scene.problem, geometry: f, shader: g, settings: Self.settings())
+        let reason = try opt.run(shouldStop: { false })
+        #expect(reason == .maxIterations)
+        let after = Self.meanNormalError(scene, f)
+        let curve = opt.state.curve.records
+        let first = curve.prefix(10).map(\.photometric).reduce(0, +) / 10
+        let last = curve.suffix(10).map(\.photometric).reduce(0, +) / 10
+        #expect(after < 0.7 * before, "normal error \(before)° → \(after)°")
+        #expect(last < 0.5 * first, "photometric \(first) → \(last)")
+    }
+
+    @Test func resumedRunEndsInTheSameState() throws {
+        let scene = Self.scene()
+        var s = Self.settings()
+        s.maxIterations = 30
+        let (f1, g1) = Self.models()
+        let straight = DetailOptimizer(problem: scene.problem, geometry: f1, shader: g1, settings: s)
+        _ = try straight.run(shouldStop: { false })
+
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("detail-\(UUID().uuidString).ckpt")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let (f2, g2) = Self.models()
+        let interrupted = DetailOptimizer(problem: scene.problem, geometry: f2, shader: g2, settings: s)
+        // A stop request (as Ctrl-C makes) after iteration 13.
+        let reason = try interrupted.run(checkpointURL: url, shouldStop: { interrupted.state.iteration >= 13 })
+        #expect(reason == .interrupted)
+        #expect(interrupted.state.iteration == 13)
+
+        let (f3, g3) = Self.models()
+        let resumed = DetailOptimizer(problem: scene.problem, geometry: f3, shader: g3, settings: s)
+        try resumed.resume(from: try Checkpoint<DetailRunState>.load(from: url))
+        _ = try resumed.run(checkpointURL: url, shouldStop: { false })
+        #expect(resumed.state.iteration == 30)
+        #expect(f3.theta == f1.theta)
+        #expect(g3.theta == g1.theta)
+        #expect(resumed.state.curve.records.map(\.total) == straight.state.curve.records.map(\.total))
+        #expect(resumed.state.rng == straight.state.rng)
+    }
+
+    @Test func nonFiniteLossRestoresAndHalvesTheLearningRate() throws {
+        let scene = Self.scene()
+        let (f, g) = Self.models()
+        var s = Self.settings()
+        s.maxIterations = 12
+        s.goodStateEvery = 1
+        let opt = DetailOptimizer(problem: scene.problem, geometry: f, shader: g, settings: s)
+        for _ in 0..<5 { try opt.step() }
+        let good = f.theta
+        g.theta[0] = .nan     // poisons the colours: the next loss is NaN
+        try opt.step()
+        #expect(opt.state.nonFiniteEvents == [6])
+        #expect(f.theta == good)
+        #expect(g.theta.allSatisfy { $0.isFinite })
+        #expect(opt.learningRate == s.learningRate / 2)
+        try opt.step()
+        #expect(f.theta.allSatisfy { $0.isFinite })
+    }
+}
