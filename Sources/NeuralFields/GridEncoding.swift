@@ -128,10 +128,12 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
     }
 
     public func pullback(_ x: UnsafePointer<Float>, rows: Int, dE: UnsafePointer<Float>, ldde: Int,
-                         into out: UnsafeMutablePointer<Float>, accumulate: Bool, parameters: Bool) {
-        let xp = SendableConstPointer(x), dp = SendableConstPointer(dE), op = SendablePointer(out)
+                         into out: UnsafeMutablePointer<Float>?, accumulate: Bool, parameters: Bool) {
+        let xp = SendableConstPointer(x), dp = SendableConstPointer(dE)
         let tp = SendableConstPointer(UnsafePointer(store.value(view)))
         let nl = config.levels, nf = config.featuresPerLevel
+        if let out {
+        let op = SendablePointer(out)
         parallelFor(rows, minChunk: 128) { range in
             var corners = SIMD8<Int32>(), t = SIMD3<Float>(), k: Float = 0
             for r in range {
@@ -153,18 +155,21 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
                 else { o[0] = acc.x; o[1] = acc.y; o[2] = acc.z }
             }
         }
+        }
         guard parameters else { return }
-        // ∂L/∂T[c] += w_c·dE_l (serial: corners of different points collide).
-        let grad = store.grad(view)
-        var corners = SIMD8<Int32>(), t = SIMD3<Float>(), k: Float = 0
-        for r in 0..<rows {
-            let p = x + 3 * r, g = dE + r * ldde
-            for l in 0..<nl {
-                cell(p, level: l, corners: &corners, t: &t, scale: &k)
-                for c in 0..<8 {
-                    let (w, _, _) = GridEncoding.weight(c, t, k)
-                    let row = grad + Int(corners[c])
-                    for f in 0..<nf { row[f] += w * g[3 + l * nf + f] }
+        // ∂L/∂T[c] += w_c·dE_l. Levels own disjoint table ranges, so the scatter is split by level.
+        let gp = SendablePointer(store.grad(view))
+        parallelFor(nl) { levels in
+            var corners = SIMD8<Int32>(), t = SIMD3<Float>(), k: Float = 0
+            for l in levels {
+                for r in 0..<rows {
+                    let p = xp.base + 3 * r, g = dp.base + r * ldde
+                    self.cell(p, level: l, corners: &corners, t: &t, scale: &k)
+                    for c in 0..<8 {
+                        let (w, _, _) = GridEncoding.weight(c, t, k)
+                        let row = gp.base + Int(corners[c])
+                        for f in 0..<nf { row[f] += w * g[3 + l * nf + f] }
+                    }
                 }
             }
         }
@@ -233,19 +238,22 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
                 }
             }
         }
-        // ∂L/∂T[c] += Ge_l·(Ḡ·∂w_c/∂x)
-        let grad = store.grad(view)
-        var corners = SIMD8<Int32>(), t = SIMD3<Float>(), k: Float = 0
-        for r in 0..<rows {
-            let p = x + 3 * r, g = ge + r * ldge
-            let b = SIMD3<Float>(barG[3 * r], barG[3 * r + 1], barG[3 * r + 2]) * insideMask(p)
-            for l in 0..<nl {
-                cell(p, level: l, corners: &corners, t: &t, scale: &k)
-                for c in 0..<8 {
-                    let (_, dw, _) = GridEncoding.weight(c, t, k)
-                    let a = (dw * b).sum()
-                    let row = grad + Int(corners[c])
-                    for f in 0..<nf { row[f] += a * g[3 + l * nf + f] }
+        // ∂L/∂T[c] += Ge_l·(Ḡ·∂w_c/∂x), split by level (disjoint table ranges).
+        let gp = SendablePointer(store.grad(view)), xp = SendableConstPointer(x)
+        let gep = SendableConstPointer(ge), bp = SendableConstPointer(barG)
+        parallelFor(nl) { levels in
+            var corners = SIMD8<Int32>(), t = SIMD3<Float>(), k: Float = 0
+            for l in levels {
+                for r in 0..<rows {
+                    let p = xp.base + 3 * r, g = gep.base + r * ldge
+                    let b = SIMD3<Float>(bp.base[3 * r], bp.base[3 * r + 1], bp.base[3 * r + 2]) * self.insideMask(p)
+                    self.cell(p, level: l, corners: &corners, t: &t, scale: &k)
+                    for c in 0..<8 {
+                        let (_, dw, _) = GridEncoding.weight(c, t, k)
+                        let a = (dw * b).sum()
+                        let row = gp.base + Int(corners[c])
+                        for f in 0..<nf { row[f] += a * g[3 + l * nf + f] }
+                    }
                 }
             }
         }

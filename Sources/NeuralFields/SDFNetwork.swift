@@ -61,7 +61,6 @@ public final class SDFNetwork: @unchecked Sendable {
     private let grads = FloatBuffer()
     private let dY = FloatBuffer()
     private let barGe = FloatBuffer()
-    private let dxScratch = FloatBuffer()
     public private(set) var count = 0
     private var hasGradient = false
 
@@ -115,7 +114,6 @@ public final class SDFNetwork: @unchecked Sendable {
         mlp.prepare(rows: rows, inputGradient: gradient)
         points.reserve(rows * 3); grads.reserve(rows * 3)
         dY.reserve(rows * outputWidth); barGe.reserve(rows * encoding.outputDimension)
-        dxScratch.reserve(rows * 3)
     }
 
     /// Evaluates f_θ at `count` points (x, y, z interleaved) and, if `gradient`, ∇ₓf.
@@ -162,8 +160,7 @@ public final class SDFNetwork: @unchecked Sendable {
         }
         let dE = mlp.backward(dY: dyPtr, barGe: bg)
         if dPoints != nil || encoding.hasParameters {
-            encoding.pullback(points.base, rows: n, dE: dE, ldde: d0, into: dPoints ?? dxScratch.base,
-                              accumulate: false, parameters: true)
+            encoding.pullback(points.base, rows: n, dE: dE, ldde: d0, into: dPoints, accumulate: false, parameters: true)
         }
         if let dGradient, hasGradient {
             encoding.secondOrder(points.base, rows: n, ge: mlp.inputGradient, ldge: d0, barG: dGradient, dX: dPoints)

@@ -54,11 +54,11 @@ public struct CoarsePreset: Sendable, Equatable, Codable {
     public static let fast = CoarsePreset(
         name: "fast",
         network: SDFNetworkConfig(
-            encoding: .grid(GridEncodingConfig(levels: 12, featuresPerLevel: 2, baseResolution: 16, growth: 1.38,
-                                               log2TableSize: 17)),
+            encoding: .grid(GridEncodingConfig(levels: 8, featuresPerLevel: 2, baseResolution: 16, growth: 1.5,
+                                               log2TableSize: 15)),
             hidden: [64, 64], skips: [], featureSize: 32, beta: 100, weightNorm: true, initialRadius: 0.6),
-        iterations: 1500, batchSize: 4096, poolSize: 200_000,
-        learningRate: .warmupCosine(1e-2, end: 3e-4, warmup: 50, steps: 1500),
+        iterations: 600, batchSize: 2048, poolSize: 100_000,
+        learningRate: .warmupCosine(1e-2, end: 3e-4, warmup: 30, steps: 600),
         meshResolution: 256)
 
     public static func named(_ name: String) -> CoarsePreset? {

@@ -65,6 +65,10 @@ public final class CoarseTrainer {
 
     /// Runs the optimisation; `every` sets how often a log record is kept (and passed to `progress`).
     public func train(every: Int = 50, progress: ((CoarseLossRecord) -> Void)? = nil) throws -> CoarseSDF {
+        try withBLASThreads(for: network) { try trainSteps(every: every, progress: progress) }
+    }
+
+    private func trainSteps(every: Int, progress: ((CoarseLossRecord) -> Void)?) throws -> CoarseSDF {
         let n = preset.batchSize, lambda = preset.eikonalWeight
         let adam = Adam(store: network.store, learningRate: preset.learningRate.rate(at: 0))
         var batch = [Float](repeating: 0, count: 3 * n)
@@ -122,4 +126,16 @@ public final class CoarseTrainer {
         for r in log { s += "\(r.step),\(r.geometric),\(r.eikonal),\(r.total),\(r.learningRate),\(String(format: "%.3f", r.seconds))\n" }
         return s
     }
+}
+
+/// Runs `body` with OpenBLAS on one thread when `network` is small (< 100k multiply–adds per
+/// point): its products are then too small to split, and OpenBLAS's idle workers spin
+/// (sched_yield) against our own `parallelFor` workers — measured as ~20% of a fast-preset run.
+/// Large networks keep OpenBLAS's threads.
+public func withBLASThreads<T>(for network: SDFNetwork, _ body: () throws -> T) rethrows -> T {
+    guard network.macsPerPoint < 100_000 else { return try body() }
+    let old = BLAS.threads
+    BLAS.setThreads(1)
+    defer { BLAS.setThreads(old) }
+    return try body()
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Geometry
+import ImageIO
+import Landmarks
 import NeuralFields
 import SiderCore
 import SiderPipeline
@@ -8,11 +10,12 @@ import SiderPipeline
 /// `sider sdf MESH [--preset paper|fast] [--out DIR]`: the coarse stage (Eq. 4–7) on any mesh.
 /// Writes DIR/coarse.obj (or .ply, the marching-cubes surface), DIR/loss.csv (the loss curve),
 /// DIR/sdf.sidernn (f_θ's weights) and DIR/coarse.json (settings, timings, accuracy).
+/// MESH may also be a photo (jpg, png, ppm): its MediaPipe 468-vertex face mesh is used.
 struct SDFCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sdf", abstract: "Train the coarse SDF of a mesh and extract its surface.")
 
-    @Argument(help: "Input mesh (OBJ or PLY).")
+    @Argument(help: "Input mesh (OBJ or PLY), or a photo whose 468-vertex face mesh to use.")
     var mesh: String
 
     @Option(help: "Preset: paper or fast.")
@@ -46,6 +49,14 @@ struct SDFCommand: ParsableCommand {
         var extractedVertices: Int
     }
 
+    /// A mesh file, or the MediaPipe face mesh (468 vertices, pixel units) of a photo's largest face.
+    static func loadMesh(_ url: URL) throws -> TriangleMesh {
+        guard ["jpg", "jpeg", "png", "ppm"].contains(url.pathExtension.lowercased()) else { return try MeshIO.load(url) }
+        let photo = try ImageDecoder.load(url)
+        let (_, face) = try FaceLandmarker().run(photo)
+        return TriangleMesh(vertices: face.points468, faces: try FaceMeshTopology.triangles())
+    }
+
     func run() throws {
         try reportingErrors {
             guard var p = CoarsePreset.named(preset) else { throw SiderError(.badInput, "unknown preset \(preset) (paper, fast)") }
@@ -62,7 +73,7 @@ struct SDFCommand: ParsableCommand {
             }
             if let seed { p.seed = seed }
             guard format == "obj" || format == "ply" else { throw SiderError(.badInput, "--format must be obj or ply") }
-            let input = try MeshIO.load(URL(fileURLWithPath: mesh))
+            let input = try Self.loadMesh(URL(fileURLWithPath: mesh))
             let dir = URL(fileURLWithPath: out, isDirectory: true)
             let total = Stopwatch()
             let trainer = try CoarseTrainer(mesh: input, preset: p)
@@ -79,6 +90,9 @@ struct SDFCommand: ParsableCommand {
             let totalSeconds = total.seconds
             let metrics = try CoarseMetrics.measure(sdf, mesh: input, extracted: surface)
             try MeshIO.save(surface, to: dir.appendingPathComponent("coarse.\(format)"))
+            if URL(fileURLWithPath: mesh).pathExtension.lowercased() != format {
+                try MeshIO.save(input, to: dir.appendingPathComponent("input.\(format)"))
+            }
             try AtomicFile.write(trainer.logCSV, to: dir.appendingPathComponent("loss.csv"))
             try sdf.network.save(to: dir.appendingPathComponent("sdf.sidernn"))
             let summary = Summary(preset: p, vertices: input.vertices.count, faces: input.faces.count,
