@@ -86,30 +86,16 @@ public final class CoarseTrainer {
                 batch[3 * i + 2] = samples.points[3 * j + 2]
                 target[i] = samples.targets[j]
             }
-            batch.withUnsafeBufferPointer { network.forward(points: $0.baseAddress!, count: n, gradient: true) }
-            var geo: Double = 0, eik: Double = 0
-            let inv = 1 / Float(n)
-            for i in 0..<n {
-                let r = network.sdf(i) - target[i]
-                geo += Double(abs(r))
-                dS[i] = r > 0 ? inv : (r < 0 ? -inv : 0)
-                let g = SIMD3<Float>(network.gradient[3 * i], network.gradient[3 * i + 1], network.gradient[3 * i + 2])
-                let len = max((g * g).sum().squareRoot(), 1e-12)
-                eik += Double((len - 1) * (len - 1))
-                let k = lambda * 2 * (len - 1) / len * inv
-                dG[3 * i] = k * g.x; dG[3 * i + 1] = k * g.y; dG[3 * i + 2] = k * g.z
-            }
+            network.store.zeroGrads()
+            let (geo, eik) = CoarseLoss.accumulateGradients(network, points: batch, targets: target, lambda: lambda,
+                                                            dS: &dS, dG: &dG)
             guard geo.isFinite, eik.isFinite else {
                 throw SiderError(.numerical, "coarse stage diverged at step \(step) (NaN/Inf loss)")
             }
-            network.store.zeroGrads()
-            dS.withUnsafeBufferPointer { sp in dG.withUnsafeBufferPointer { gp in
-                network.backward(dSDF: sp.baseAddress, dFeatures: nil, dGradient: gp.baseAddress)
-            } }
             adam.learningRate = preset.learningRate.rate(at: step)
             adam.step()
             if step % every == 0 || step == preset.iterations - 1 {
-                let g = Float(geo / Double(n)), e = Float(eik / Double(n))
+                let g = Float(geo), e = Float(eik)
                 let rec = CoarseLossRecord(step: step, geometric: g, eikonal: e, total: g + lambda * e,
                                            learningRate: adam.learningRate, seconds: clock.seconds)
                 log.append(rec)
