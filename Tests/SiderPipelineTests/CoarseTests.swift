@@ -15,12 +15,13 @@ import SiderCore
         var p = CoarsePreset.fast
         p.name = "tiny"
         p.network = SDFNetworkConfig(encoding: .grid(GridEncodingConfig(levels: 6, featuresPerLevel: 2, baseResolution: 16,
-                                                                         growth: 1.5, log2TableSize: 13)),
+                                                                         growth: 1.5, log2TableSize: 15)),
                                      hidden: [32], skips: [], featureSize: 8, beta: 100, weightNorm: true, initialRadius: 0.6)
         p.iterations = iterations
         p.batchSize = 1024
         p.poolSize = 30_000
-        p.meshResolution = 128
+        p.meshResolution = 160
+        p.isoCells = 0.5
         p.learningRate = .warmupCosine(1e-2, end: 3e-4, warmup: 20, steps: iterations)
         return p
     }
@@ -87,6 +88,9 @@ import SiderCore
         let sdf = try trainer.train()
         let surface = try CoarseExtraction.mesh(sdf, around: mesh, resolution: preset.meshResolution, isoCells: preset.isoCells)
         let m = try CoarseMetrics.measure(sdf, mesh: mesh, extracted: surface, samples: 5000)
+        print(String(format: "coarse fit: mean |f| %.3f%% of D, fit error %.3f%%, Chamfer %.3f%%, %d MC vertices",
+                     100 * m.meanAbsSDFAtSurfaceFraction, 100 * m.meanAbsErrorAtSurface / m.diagonal,
+                     100 * (m.chamferFraction ?? 1), surface.vertices.count))
         return (m, trainer)
     }
 
