@@ -36,7 +36,7 @@ public struct CoarsePreset: Sendable, Equatable, Codable {
     public init(name: String, network: SDFNetworkConfig, iterations: Int, batchSize: Int, poolSize: Int,
                 nearFraction: Float = 0.45, farFraction: Float = 0.35, sigmaNear: Float = 0.004, sigmaFar: Float = 0.04,
                 eikonalWeight: Float = 0.1, learningRate: LearningRateSchedule,
-                thicknessFraction: Float = 0.002, meshResolution: Int = 256, isoCells: Float = 0.75, seed: UInt64 = 1) {
+                thicknessFraction: Float = 0.002, meshResolution: Int = 256, isoCells: Float = 0.5, seed: UInt64 = 1) {
         self.name = name; self.network = network; self.iterations = iterations; self.batchSize = batchSize
         self.poolSize = poolSize; self.nearFraction = nearFraction; self.farFraction = farFraction
         self.sigmaNear = sigmaNear; self.sigmaFar = sigmaFar; self.eikonalWeight = eikonalWeight
