@@ -52,6 +52,8 @@ public enum EncodingConfig: Sendable, Equatable, Codable {
 /// Use: `forward(points:count:gradient:)` → `sdf`, `features`, `gradient` (N×3 = ∇ₓf);
 /// then `backward(dSDF:dFeatures:dGradient:dPoints:)` accumulates ∂L/∂θ into `store.grads`
 /// (exact double backward through ∇ₓf) and optionally writes ∂L/∂x.
+/// Results live in the network's workspaces until the next `forward`; one network serves one
+/// thread at a time (its own work is spread across the cores inside).
 public final class SDFNetwork: @unchecked Sendable {
     public let config: SDFNetworkConfig
     public let store = ParameterStore()
