@@ -57,6 +57,48 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
     }
     let offsets: [Int]
 
+    // Cell cache: `encode` stores each (point, level)'s 8 corner rows and (t, R/2); the other
+    // passes over the same points (same pointer and count, not modified in between — as
+    // SDFNetwork does) read it instead of recomputing and rehashing.
+    private var cacheCorners = UnsafeMutablePointer<SIMD8<Int32>>.allocate(capacity: 1)
+    private var cacheCells = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 1)
+    private var cacheCapacity = 0
+    private var cachedX: UnsafePointer<Float>? = nil
+    private var cachedRows = 0
+
+    deinit {
+        cacheCorners.deallocate()
+        cacheCells.deallocate()
+    }
+
+    private func reserveCache(_ rows: Int) {
+        let need = rows * config.levels
+        guard need > cacheCapacity else { return }
+        cacheCorners.deallocate(); cacheCells.deallocate()
+        cacheCorners = .allocate(capacity: need); cacheCells = .allocate(capacity: need)
+        cacheCapacity = need
+    }
+
+    /// The cached cell tables for `x` (nil when `x` was not the last encoded batch).
+    private func cache(for x: UnsafePointer<Float>, rows: Int) -> (SendablePointer<SIMD8<Int32>>, SendablePointer<SIMD4<Float>>)? {
+        guard cachedX == x, rows <= cachedRows else { return nil }
+        return (SendablePointer(cacheCorners), SendablePointer(cacheCells))
+    }
+
+    /// Cell of point r at level l: from the cache when present, else computed.
+    @inline(__always)
+    func lookup(_ cached: (SendablePointer<SIMD8<Int32>>, SendablePointer<SIMD4<Float>>)?, _ p: UnsafePointer<Float>,
+                row r: Int, level l: Int, corners: inout SIMD8<Int32>, t: inout SIMD3<Float>, scale: inout Float) {
+        if let (cc, ct) = cached {
+            let i = r * config.levels + l
+            corners = cc[i]
+            let v = ct[i]
+            t = SIMD3(v.x, v.y, v.z); scale = v.w
+        } else {
+            cell(p, level: l, corners: &corners, t: &t, scale: &scale)
+        }
+    }
+
     /// Features uniform in ±1e−4 (Instant-NGP).
     func initialise(_ rng: inout SeededGenerator) {
         let t = store.value(view)
@@ -109,6 +151,8 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
     public func encode(_ x: UnsafePointer<Float>, rows: Int, into e: UnsafeMutablePointer<Float>, lde: Int) {
         let xp = SendableConstPointer(x), ep = SendablePointer(e), tp = SendableConstPointer(UnsafePointer(store.value(view)))
         let nl = config.levels, nf = config.featuresPerLevel
+        reserveCache(rows)
+        let cc = SendablePointer(cacheCorners), ct = SendablePointer(cacheCells)
         parallelFor(rows, minChunk: 128) { range in
             var corners = SIMD8<Int32>(), t = SIMD3<Float>(), k: Float = 0
             for r in range {
@@ -116,6 +160,8 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
                 o[0] = p[0]; o[1] = p[1]; o[2] = p[2]
                 for l in 0..<nl {
                     self.cell(p, level: l, corners: &corners, t: &t, scale: &k)
+                    cc[r * nl + l] = corners
+                    ct[r * nl + l] = SIMD4(t.x, t.y, t.z, k)
                     for f in 0..<nf { o[3 + l * nf + f] = 0 }
                     for c in 0..<8 {
                         let (w, _, _) = GridEncoding.weight(c, t, k)
@@ -125,10 +171,13 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
                 }
             }
         }
+        cachedX = x
+        cachedRows = rows
     }
 
     public func pullback(_ x: UnsafePointer<Float>, rows: Int, dE: UnsafePointer<Float>, ldde: Int,
                          into out: UnsafeMutablePointer<Float>?, accumulate: Bool, parameters: Bool) {
+        let cached = cache(for: x, rows: rows)
         let xp = SendableConstPointer(x), dp = SendableConstPointer(dE)
         let tp = SendableConstPointer(UnsafePointer(store.value(view)))
         let nl = config.levels, nf = config.featuresPerLevel
@@ -140,7 +189,7 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
                 let p = xp.base + 3 * r, g = dp.base + r * ldde
                 var acc = SIMD3<Float>(g[0], g[1], g[2])
                 for l in 0..<nl {
-                    self.cell(p, level: l, corners: &corners, t: &t, scale: &k)
+                    self.lookup(cached, p, row: r, level: l, corners: &corners, t: &t, scale: &k)
                     let inside = self.insideMask(p)
                     for c in 0..<8 {
                         let (_, dw, _) = GridEncoding.weight(c, t, k)
@@ -164,7 +213,7 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
             for l in levels {
                 for r in 0..<rows {
                     let p = xp.base + 3 * r, g = dp.base + r * ldde
-                    self.cell(p, level: l, corners: &corners, t: &t, scale: &k)
+                    self.lookup(cached, p, row: r, level: l, corners: &corners, t: &t, scale: &k)
                     for c in 0..<8 {
                         let (w, _, _) = GridEncoding.weight(c, t, k)
                         let row = gp.base + Int(corners[c])
@@ -183,6 +232,7 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
 
     public func pushforward(_ x: UnsafePointer<Float>, rows: Int, tangent: UnsafePointer<Float>,
                             into dE: UnsafeMutablePointer<Float>, ldde: Int) {
+        let cached = cache(for: x, rows: rows)
         let xp = SendableConstPointer(x), tg = SendableConstPointer(tangent), dp = SendablePointer(dE)
         let tp = SendableConstPointer(UnsafePointer(store.value(view)))
         let nl = config.levels, nf = config.featuresPerLevel
@@ -193,7 +243,7 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
                 let o = dp.base + r * ldde
                 o[0] = tv.x; o[1] = tv.y; o[2] = tv.z
                 for l in 0..<nl {
-                    self.cell(p, level: l, corners: &corners, t: &t, scale: &k)
+                    self.lookup(cached, p, row: r, level: l, corners: &corners, t: &t, scale: &k)
                     let inside = self.insideMask(p)
                     for f in 0..<nf { o[3 + l * nf + f] = 0 }
                     for c in 0..<8 {
@@ -209,6 +259,7 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
 
     public func secondOrder(_ x: UnsafePointer<Float>, rows: Int, ge: UnsafePointer<Float>, ldge: Int,
                             barG: UnsafePointer<Float>, dX: UnsafeMutablePointer<Float>?) {
+        let cached = cache(for: x, rows: rows)
         let nl = config.levels, nf = config.featuresPerLevel
         if let dX {
             let xp = SendableConstPointer(x), gp = SendableConstPointer(ge), bp = SendableConstPointer(barG)
@@ -222,7 +273,7 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
                     let bi = b * inside
                     var acc = SIMD3<Float>()
                     for l in 0..<nl {
-                        self.cell(p, level: l, corners: &corners, t: &t, scale: &k)
+                        self.lookup(cached, p, row: r, level: l, corners: &corners, t: &t, scale: &k)
                         for c in 0..<8 {
                             let (_, _, h) = GridEncoding.weight(c, t, k)
                             let row = tp.base + Int(corners[c])
@@ -247,7 +298,7 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
                 for r in 0..<rows {
                     let p = xp.base + 3 * r, g = gep.base + r * ldge
                     let b = SIMD3<Float>(bp.base[3 * r], bp.base[3 * r + 1], bp.base[3 * r + 2]) * self.insideMask(p)
-                    self.cell(p, level: l, corners: &corners, t: &t, scale: &k)
+                    self.lookup(cached, p, row: r, level: l, corners: &corners, t: &t, scale: &k)
                     for c in 0..<8 {
                         let (_, dw, _) = GridEncoding.weight(c, t, k)
                         let a = (dw * b).sum()
