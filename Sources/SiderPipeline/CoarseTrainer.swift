@@ -33,7 +33,7 @@ public struct CoarseSDF: @unchecked Sendable {
 /// λ·mean(‖∇ₓf‖ − 1)² (Eq. 4–7) over batches drawn from the pool 𝒫, with Adam.
 ///
 /// The eikonal term's gradient in θ goes through the exact double backward of `SDFNetwork`.
-/// Deterministic given the preset's seed.
+/// Deterministic given the preset's seed (and independent of the mesh's triangle order).
 public final class CoarseTrainer {
     public let preset: CoarsePreset
     public let mesh: TriangleMesh
@@ -52,6 +52,7 @@ public final class CoarseTrainer {
             throw SiderError(.badInput, "coarse preset needs iterations ≥ 0 and poolSize ≥ batchSize > 0")
         }
         self.preset = preset
+        let mesh = mesh.canonicalFaceOrder()
         self.mesh = mesh
         let box = mesh.boundingBox
         guard box.diagonal > 0, box.diagonal.isFinite else { throw SiderError(.badInput, "coarse mesh is degenerate") }

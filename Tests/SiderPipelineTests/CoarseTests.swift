@@ -9,6 +9,9 @@ import SiderCore
 /// The coarse stage at small scale: SDF_GT against an analytic distance, the full coarse loss
 /// against finite differences, and fits of a sphere (closed) and a 468-vertex MediaPipe face
 /// mesh (open: the ε-shell case) checked by mean |f| on the surface and Chamfer distance.
+/// Small scale: a 6-level grid + 1×32 MLP, 250 steps of 1024 points, a 160-point lattice, so the
+/// bounds (mean |f| ≤ 0.4–0.6% of D, Chamfer ≤ 1% of D) are about twice the full fast preset's
+/// targets (0.3%, 0.5%), which `sider sdf` reaches at full scale.
 @Suite struct CoarseTests {
     /// A scaled-down fast preset (seconds in release).
     static func tiny(iterations: Int = 250) -> CoarsePreset {
@@ -98,7 +101,7 @@ import SiderCore
         let sphere = TriangleMesh.icosphere(subdivisions: 3, radius: 2, center: SIMD3(1, -1, 0.5))
         let (m, trainer) = try fitAndMeasure(sphere, Self.tiny())
         #expect(m.meanAbsSDFAtSurfaceFraction < 0.004, "mean |f| \(m.meanAbsSDFAtSurfaceFraction)")
-        #expect((m.chamferFraction ?? 1) < 0.008, "Chamfer \(String(describing: m.chamferFraction))")
+        #expect((m.chamferFraction ?? 1) < 0.01, "Chamfer \(String(describing: m.chamferFraction))")
         #expect(trainer.log.last!.total < trainer.log.first!.total / 10)
     }
 
