@@ -49,7 +49,7 @@ let package = Package(
 
         .testTarget(name: "SiderCoreTests", dependencies: ["SiderCore"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
-        .testTarget(name: "TFLiteTests", dependencies: ["TFLite"]),
+        .testTarget(name: "TFLiteTests", dependencies: ["TFLite"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "ImageIO"], resources: [.copy("Fixtures")]),
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "MorphableModelsTests", dependencies: ["MorphableModels", "Geometry"]),

@@ -5,6 +5,12 @@ struct BVHBuilder {
     let centroid: [SIMD3<Float>]
     var order: [Int]
     var nodes: [MeshBVH.Node] = []
+    // Per-split scratch, reused across nodes.
+    private var binLo = [SIMD3<Float>](repeating: .zero, count: BVHBuilder.bins)
+    private var binHi = [SIMD3<Float>](repeating: .zero, count: BVHBuilder.bins)
+    private var binCount = [Int](repeating: 0, count: BVHBuilder.bins)
+    private var rightArea = [Float](repeating: 0, count: BVHBuilder.bins)
+    private var rightCount = [Int](repeating: 0, count: BVHBuilder.bins)
 
     static let bins = 16
 
@@ -62,28 +68,27 @@ struct BVHBuilder {
         var bestCost = Float.infinity, bestAxis = -1, bestBin = 0
         let nb = BVHBuilder.bins
         for axis in 0..<3 where ext[axis] > 0 {
-            var bl = [SIMD3<Float>](repeating: SIMD3(repeating: .infinity), count: nb)
-            var bh = [SIMD3<Float>](repeating: SIMD3(repeating: -.infinity), count: nb)
-            var bc = [Int](repeating: 0, count: nb)
+            for k in 0..<nb {
+                binLo[k] = SIMD3(repeating: .infinity); binHi[k] = SIMD3(repeating: -.infinity); binCount[k] = 0
+            }
             let scale = Float(nb) / ext[axis]
             for i in start..<end {
                 let t = order[i]
                 let k = min(nb - 1, Int((centroid[t][axis] - cl[axis]) * scale))
-                bc[k] += 1
-                bl[k] = pointwiseMin(bl[k], lo[t]); bh[k] = pointwiseMax(bh[k], hi[t])
+                binCount[k] += 1
+                binLo[k] = pointwiseMin(binLo[k], lo[t]); binHi[k] = pointwiseMax(binHi[k], hi[t])
             }
             // Sweep: right-side areas/counts from the top, then evaluate each boundary.
-            var rArea = [Float](repeating: 0, count: nb), rCount = [Int](repeating: 0, count: nb)
             var accL = SIMD3<Float>(repeating: .infinity), accH = SIMD3<Float>(repeating: -.infinity), acc = 0
             for k in stride(from: nb - 1, to: 0, by: -1) {
-                accL = pointwiseMin(accL, bl[k]); accH = pointwiseMax(accH, bh[k]); acc += bc[k]
-                rArea[k] = BVHBuilder.area(accL, accH); rCount[k] = acc
+                accL = pointwiseMin(accL, binLo[k]); accH = pointwiseMax(accH, binHi[k]); acc += binCount[k]
+                rightArea[k] = BVHBuilder.area(accL, accH); rightCount[k] = acc
             }
             accL = SIMD3(repeating: .infinity); accH = SIMD3(repeating: -.infinity); acc = 0
             for k in 0..<(nb - 1) {
-                accL = pointwiseMin(accL, bl[k]); accH = pointwiseMax(accH, bh[k]); acc += bc[k]
-                guard acc > 0, rCount[k + 1] > 0 else { continue }
-                let cost = BVHBuilder.area(accL, accH) * Float(acc) + rArea[k + 1] * Float(rCount[k + 1])
+                accL = pointwiseMin(accL, binLo[k]); accH = pointwiseMax(accH, binHi[k]); acc += binCount[k]
+                guard acc > 0, rightCount[k + 1] > 0 else { continue }
+                let cost = BVHBuilder.area(accL, accH) * Float(acc) + rightArea[k + 1] * Float(rightCount[k + 1])
                 if cost < bestCost { bestCost = cost; bestAxis = axis; bestBin = k }
             }
         }

@@ -1,3 +1,12 @@
-/// Geometry owns triangle meshes and what is computed on them: OBJ/PLY I/O, normals, a BVH for
-/// point-to-mesh distance (SDF_GT of Eq. 5), the z-buffer rasterizer, cameras and marching cubes.
+/// Geometry owns triangle meshes and what is computed on them:
+///
+/// - `TriangleMesh` and its measures (`MeshMeasures`: normals, areas, bounding box, transforms),
+///   topology (`MeshTopology`: edges, boundary, watertightness, cleanup), subdivision, Taubin
+///   smoothing, surface sampling and primitives (icosphere, grid);
+/// - `MeshIO`: OBJ / PLY reading and writing;
+/// - `MeshBVH`: exact point-to-mesh distance (Point2Mesh, hence SDF_GT = Point2Mesh − ε/2 of
+///   Eq. 5) and ray casting;
+/// - `Camera` (`PinholeCamera`, `OrthographicCamera`) in OpenCV camera coordinates and the
+///   z-buffer `Rasterizer` with `Shading`, `NormalMap` and `DepthMap` previews;
+/// - `ScalarGrid` + `MarchingCubes`: iso-surfaces of sampled fields such as f_θ.
 public enum GeometryModule {}

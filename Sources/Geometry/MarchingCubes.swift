@@ -10,7 +10,10 @@ import SiderCore
 /// `MarchingCubesTable` and are oriented so that normals (b−a)×(c−a) point towards increasing
 /// f (outwards for an SDF that is negative inside). Values < iso count as inside. Both passes
 /// (edge vertices, cube triangles) run over z-slabs across the cores; the output order is
-/// deterministic. `normals` are left nil (use `withVertexNormals()`).
+/// deterministic. `normals` are left nil (use `withVertexNormals()`). Where the field is
+/// exactly `iso` at a lattice point, the vertices of the edges meeting there coincide in space
+/// (still distinct indices, so the mesh stays combinatorially watertight) and some triangles
+/// have zero area.
 public enum MarchingCubes {
     public static func extract(_ grid: ScalarGrid, isoLevel: Float = 0, clip: BoundingBox? = nil) throws -> TriangleMesh {
         let L = grid.layout
@@ -64,11 +67,14 @@ public enum MarchingCubes {
 
         // Pass 2: triangles per cube slab, edge vertices found by binary search in their slices.
         var slabTris = [[SIMD3<Int32>]](repeating: [], count: nz - 1)
-        let table = MarchingCubesTable.triangles
-        let edgeBase: [(corner: Int, axis: Int)] = MarchingCubesTable.edgeCorners.enumerated().map { e, c in
-            (c.0, e / 4)
+        let table = MarchingCubesTable.flatTriangles, tableStart = MarchingCubesTable.flatStart
+        // Linear offsets of the cube corners from the base point, and of the 12 edge ids
+        // (3·point + axis) from 3·base.
+        let cornerDelta = (0..<8).map { c -> Int in
+            let o = MarchingCubesTable.cornerOffset(c)
+            return o.x + nx * (o.y + ny * o.z)
         }
-        let cornerOffsets = (0..<8).map { MarchingCubesTable.cornerOffset($0) }
+        let edgeDelta = MarchingCubesTable.edgeCorners.enumerated().map { e, c in 3 * cornerDelta[c.0] + e / 4 }
         slabTris.withUnsafeMutableBufferPointer { tb in
             let tris = SendablePointer(tb.baseAddress!)
             parallelFor(nz - 1) { range in
@@ -87,23 +93,18 @@ public enum MarchingCubes {
                     }
                     for j in 0..<(ny - 1) {
                         for i in 0..<(nx - 1) {
+                            let base = L.index(i, j, k)
                             var mask = 0
-                            for c in 0..<8 {
-                                let o = cornerOffsets[c]
-                                if values[L.index(i + o.x, j + o.y, k + o.z)] < 0 { mask |= 1 << c }
-                            }
-                            let list = table[mask]
-                            guard !list.isEmpty else { continue }
+                            for c in 0..<8 where values[base + cornerDelta[c]] < 0 { mask |= 1 << c }
+                            guard mask != 0 && mask != 255 else { continue }
                             for e in 0..<12 { done[e] = false }
-                            var t = 0
-                            while t < list.count {
+                            var t = tableStart[mask]
+                            while t < tableStart[mask + 1] {
                                 var tri = SIMD3<Int32>.zero
                                 for n in 0..<3 {
-                                    let e = Int(list[t + n])
+                                    let e = Int(table[t + n])
                                     if !done[e] {
-                                        let (c, axis) = edgeBase[e]
-                                        let o = cornerOffsets[c]
-                                        ids[e] = vertex(3 * L.index(i + o.x, j + o.y, k + o.z) + axis)
+                                        ids[e] = vertex(3 * base + edgeDelta[e])
                                         done[e] = true
                                     }
                                     tri[n] = ids[e]

@@ -30,6 +30,10 @@ enum MarchingCubesTable {
     /// For each of the 256 sign cases, triangles as triples of edge indices (flattened).
     static let triangles: [[UInt8]] = (0..<256).map(trianglesFor)
 
+    /// `triangles` flattened: case m's edge triples are flatTriangles[flatStart[m]..<flatStart[m+1]].
+    static let flatTriangles: [UInt8] = triangles.flatMap { $0 }
+    static let flatStart: [Int] = triangles.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+
     /// The edges of each face.
     static let faceEdges: [[Int]] = faceCorners.map { f in (0..<4).map { edgeIndex(f[$0], f[($0 + 1) % 4]) } }
 

@@ -30,9 +30,25 @@ public enum MeshIO {
         let bytes = [UInt8](data)
         let isPLY: Bool
         if let f = format { isPLY = f != .obj } else { isPLY = bytes.starts(with: Array("ply".utf8)) }
-        let mesh = isPLY ? try PLYFormat.read(bytes, name: name) : try OBJFormat.read(bytes, name: name)
-        try mesh.validate(name: name)
+        let mesh = isPLY ? try PLYFormat.read(bytes, name: name) : try OBJFormat.read(bytes, name: name).mesh
+        try checkLoaded(mesh, name: name)
         return mesh
+    }
+
+    /// Loads an OBJ with the texture coordinates of every triangle corner (3 per face, in face
+    /// order, OBJ's v axis up), for textured scans whose uv seams make per-vertex uvs impossible
+    /// (`mesh.uvs` is then nil). `cornerUVs` is nil unless every face corner names a `vt`.
+    public static func loadOBJWithCornerUVs(_ url: URL) throws -> (mesh: TriangleMesh, cornerUVs: [SIMD2<Float>]?) {
+        let data = try AtomicFile.read(url)
+        let name = url.lastPathComponent
+        let result = try OBJFormat.read([UInt8](data), name: name)
+        try checkLoaded(result.mesh, name: name)
+        return result
+    }
+
+    private static func checkLoaded(_ mesh: TriangleMesh, name: String) throws {
+        guard !mesh.vertices.isEmpty else { throw SiderError(.badInput, "\(name): no vertices (not a mesh file?)") }
+        try mesh.validate(name: name)
     }
 
     /// Serialises `mesh` in `format`.

@@ -8,7 +8,9 @@ import SiderCore
 /// Texture coordinates and normals are kept as per-vertex arrays only when every corner that
 /// uses a vertex names the same value (otherwise dropped: a vertex is never split).
 enum OBJFormat {
-    static func read(_ bytes: [UInt8], name: String) throws -> TriangleMesh {
+    /// The mesh, and the texture coordinates of every triangle corner (3 per face, in face
+    /// order) when every face corner names a `vt` (else nil).
+    static func read(_ bytes: [UInt8], name: String) throws -> (mesh: TriangleMesh, cornerUVs: [SIMD2<Float>]?) {
         var s = TextScanner(bytes)
         var vertices: [SIMD3<Float>] = []
         var texcoords: [SIMD2<Float>] = []
@@ -19,6 +21,7 @@ enum OBJFormat {
         var vnOf: [Int32] = []
         var uvsUsable = true, normalsUsable = true
         var sawVT = false, sawVN = false
+        var cornerVT: [Int32] = []          // vt index of each triangle corner (−1 none)
         var line = 0
         var polygon: [(v: Int32, t: Int32, n: Int32)] = []
 
@@ -85,6 +88,7 @@ enum OBJFormat {
                 }
                 for i in 1..<(polygon.count - 1) {
                     faces.append(SIMD3(polygon[0].v, polygon[i].v, polygon[i + 1].v))
+                    cornerVT += [polygon[0].t, polygon[i].t, polygon[i + 1].t]
                 }
             }
             s.skipLine()
@@ -92,7 +96,8 @@ enum OBJFormat {
         var mesh = TriangleMesh(vertices: vertices, faces: faces)
         if sawVT && uvsUsable && !vtOf.contains(-1) { mesh.uvs = vtOf.map { texcoords[Int($0)] } }
         if sawVN && normalsUsable && !vnOf.contains(-1) { mesh.normals = vnOf.map { normalsIn[Int($0)] } }
-        return mesh
+        let corners = sawVT && !cornerVT.contains(-1) ? cornerVT.map { texcoords[Int($0)] } : nil
+        return (mesh, corners)
     }
 
     /// Records that a vertex's corner used attribute `new`; false if it contradicts an earlier one.

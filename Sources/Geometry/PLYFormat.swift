@@ -45,6 +45,16 @@ enum PLYFormat {
         let encoding: Encoding
         let name: String
 
+        /// Reads and discards one property (a scalar, or a list with its count).
+        mutating func skip(_ p: Property) throws {
+            if let ct = p.countType {
+                let n = Int(try read(ct))
+                for _ in 0..<max(0, n) { _ = try read(p.type) }
+            } else {
+                _ = try read(p.type)
+            }
+        }
+
         mutating func read(_ t: Scalar) throws -> Double {
             if encoding == .ascii {
                 let r = s.anyToken()
@@ -148,12 +158,7 @@ enum PLYFormat {
                 values = [Double](repeating: 0, count: el.properties.count)
                 for _ in 0..<el.count {
                     for (k, p) in el.properties.enumerated() {
-                        if let ct = p.countType {
-                            let n = Int(try r.read(ct))
-                            for _ in 0..<max(0, n) { _ = try r.read(p.type) }
-                        } else {
-                            values[k] = try r.read(p.type)
-                        }
+                        if p.countType == nil { values[k] = try r.read(p.type) } else { try r.skip(p) }
                     }
                     vertices.append(SIMD3(Float(values[ix]), Float(values[iy]), Float(values[iz])))
                     if hasNormals, let a = inx, let b = iny, let c = inz {
@@ -178,7 +183,7 @@ enum PLYFormat {
                                 if k == fi { poly.append(Int32(clamping: Int64(x))) }
                             }
                         } else {
-                            _ = try r.read(p.type)
+                            try r.skip(p)
                         }
                     }
                     guard poly.count >= 3 else { throw SiderError(.badInput, "\(name): PLY face \(f) has \(poly.count) corners") }
@@ -186,14 +191,7 @@ enum PLYFormat {
                 }
             } else {
                 for _ in 0..<el.count {
-                    for p in el.properties {
-                        if let ct = p.countType {
-                            let n = Int(try r.read(ct))
-                            for _ in 0..<max(0, n) { _ = try r.read(p.type) }
-                        } else {
-                            _ = try r.read(p.type)
-                        }
-                    }
+                    for p in el.properties { try r.skip(p) }
                 }
             }
         }

@@ -18,8 +18,14 @@ public struct GridLayout: Sendable, Equatable {
     public init(covering box: BoundingBox, resolution: Int) {
         let ext = box.extent
         let n = max(2, resolution)
-        let h = max(ext.max(), 1e-12) / Float(n - 1)
-        let d = SIMD3<Int>(Int((ext.x / h).rounded(.up)) + 1, Int((ext.y / h).rounded(.up)) + 1, Int((ext.z / h).rounded(.up)) + 1)
+        var h = ext.max() / Float(n - 1)
+        if !(h > 0 && h.isFinite) { h = 1 }  // an empty, flat or non-finite box: a unit lattice
+        // Points per axis, capped so that a degenerate box cannot ask for an absurd lattice.
+        func points(_ e: Float) -> Int {
+            let r = (e / h).rounded(.up)
+            return (r.isFinite && r > 0 ? Int(min(r, Float(n))) : 0) + 1
+        }
+        let d = SIMD3<Int>(points(ext.x), points(ext.y), points(ext.z))
         self.init(dims: pointwiseMax(d, SIMD3(repeating: 2)), origin: box.min, spacing: SIMD3(repeating: h))
     }
 

@@ -4,13 +4,12 @@ import SiderCore
 enum ByteConversion {
     /// 8-bit interleaved samples with `channels` per pixel (1 = grey, 3 = RGB) → RGB floats.
     static func rgbFloats(from bytes: UnsafePointer<UInt8>, pixelCount: Int, channels: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: pixelCount * 3)
         var lut = [Float](repeating: 0, count: 256)
         for i in 0..<256 { lut[i] = Float(i) / 255 }
         let src = SendableConstPointer(bytes)
-        lut.withUnsafeBufferPointer { lutBuf in
+        return lut.withUnsafeBufferPointer { lutBuf in
             let table = SendableConstPointer(lutBuf.baseAddress!)
-            out.withUnsafeMutableBufferPointer { buf in
+            return [Float](unsafeUninitializedCapacity: pixelCount * 3) { buf, initialized in
                 let dst = SendablePointer(buf.baseAddress!)
                 parallelFor(pixelCount, minChunk: 1 << 16) { range in
                     if channels == 3 {
@@ -22,9 +21,9 @@ enum ByteConversion {
                         }
                     }
                 }
+                initialized = pixelCount * 3
             }
         }
-        return out
     }
 
     /// RGB floats → 8-bit RGB bytes, clamped to [0, 1] and rounded. Throws on NaN/Inf.

@@ -17,7 +17,7 @@ extension RGBImage {
         for y in y0...y1 {
             for x in x0...x1 {
                 let d = planarLength(SIMD2(Float(x) + 0.5, Float(y) + 0.5) - p)
-                blend(x: x, y: y, color: color, alpha: min(max(r + 0.5 - d, 0), 1))
+                blend(x: x, y: y, color: color, alpha: Self.coverage(radius: r, distance: d))
             }
         }
     }
@@ -49,9 +49,15 @@ extension RGBImage {
                 let q = SIMD2(Float(x) + 0.5, yc)
                 let t = len2 > 0 ? min(max(planarDot(q - a, ab) / len2, 0), 1) : 0
                 let d = planarLength(q - (a + t * ab))
-                blend(x: x, y: y, color: color, alpha: min(max(r + 0.5 - d, 0), 1))
+                blend(x: x, y: y, color: color, alpha: Self.coverage(radius: r, distance: d))
             }
         }
+    }
+
+    /// α = clamp(r + ½ − d, 0, 1), snapped to 1 within float round-off so solid strokes are exact.
+    @inlinable static func coverage(radius r: Float, distance d: Float) -> Float {
+        let a = r + 0.5 - d
+        return a >= 0.9999 ? 1 : max(a, 0)
     }
 
     /// A polyline through `points` (closed when `closed`).

@@ -69,8 +69,11 @@ public struct ExifOrientation: Sendable, Equatable {
             let entry = ifd + 2 + 12 * e
             guard let tag = u16(entry) else { return nil }
             if tag == 0x0112 {
-                guard let type = u16(entry + 2), type == 3 else { return nil } // SHORT
-                return u16(entry + 8)
+                switch u16(entry + 2) {
+                case 3: return u16(entry + 8)                               // SHORT (the standard)
+                case 4: return u32(entry + 8)                               // LONG (some writers)
+                default: return nil
+                }
             }
         }
         return nil

@@ -11,7 +11,7 @@ import SiderCore
 public enum ImageDecoder {
     /// Largest accepted side and pixel count; anything beyond is treated as a damaged header.
     public static let maxSide = 32_768
-    public static let maxPixels = 256 * 1024 * 1024
+    public static let maxPixels = 100 * 1024 * 1024
 
     /// The containers `decode` recognises.
     public enum Format: String, Sendable {

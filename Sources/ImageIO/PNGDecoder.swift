@@ -33,6 +33,11 @@ public enum PNGDecoder {
         return GrayImage(width: w, height: h, values: raw.map { Float($0) / 65535 })
     }
 
+    /// Reads the file at `url` with `decodeGray16`.
+    public static func loadGray16(_ url: URL) throws -> GrayImage {
+        try decodeGray16(try AtomicFile.read(url), name: url.path)
+    }
+
     /// Header, size check and pixel read in one pass over `data`'s bytes (libpng keeps a pointer
     /// to them between begin and finish, so both must happen while the buffer is pinned).
     private static func read<T: FixedWidthInteger>(_ data: Data, name: String, format: UInt32, flags: UInt32,

@@ -6,7 +6,7 @@ import SiderCore
 /// Header: magic, width, height, maxval as ASCII decimals separated by whitespace, with `#`
 /// comments running to the end of a line anywhere between them; exactly one whitespace byte
 /// ends the header. maxval 1…255 means one byte per sample, 256…65535 two bytes, big-endian.
-/// Samples are scaled by 1/maxval.
+/// Samples are divided by maxval (values above it are clamped to 1).
 enum PNMDecoder {
     static func isWhitespace(_ b: UInt8) -> Bool { b == 0x20 || (0x09...0x0D).contains(b) }
 
@@ -50,12 +50,12 @@ enum PNMDecoder {
         guard bytes.count - i >= count * sampleBytes else {
             throw SiderError(.badInput, "\(name): truncated PPM/PGM (\(bytes.count - i) of \(count * sampleBytes) data bytes)")
         }
-        let scale = 1 / Float(maxval)
+        let denominator = Float(maxval)
         var pixels = [Float](repeating: 0, count: w * h * 3)
         for s in 0..<count {
             let o = i + s * sampleBytes
             let raw = sampleBytes == 2 ? Int(bytes[o]) << 8 | Int(bytes[o + 1]) : Int(bytes[o])
-            let v = min(Float(raw) * scale, 1)
+            let v = min(Float(raw) / denominator, 1)
             if channels == 3 { pixels[s] = v } else { pixels[3 * s] = v; pixels[3 * s + 1] = v; pixels[3 * s + 2] = v }
         }
         return RGBImage(width: w, height: h, pixels: pixels)

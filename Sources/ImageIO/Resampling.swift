@@ -78,12 +78,13 @@ extension RGBImage {
 
     /// Affine warp: output pixel centre p = (i + 0.5, j + 0.5) takes the bilinear input colour at
     /// `m.apply(p)` — `m` maps OUTPUT coordinates to INPUT coordinates. Points falling outside the
-    /// input rectangle [0, width] × [0, height] get `border`.
+    /// input rectangle [0, width] × [0, height] get `border`; with `border: nil` the edge pixels
+    /// are repeated instead (clamp-to-edge everywhere).
     ///
     /// With `prefilter` (default) a map that shrinks by more than 2× along both output axes first
     /// area-averages the input down (see `resized`) so that the warp does not alias.
     public func warpedAffine(_ m: AffineTransform2D, width ow: Int, height oh: Int,
-                             border: SIMD3<Float> = .zero, prefilter: Bool = true) -> RGBImage {
+                             border: SIMD3<Float>? = .zero, prefilter: Bool = true) -> RGBImage {
         let shrink = min((m.a * m.a + m.d * m.d).squareRoot(), (m.b * m.b + m.e * m.e).squareRoot())
         if prefilter, shrink > 2, width > 1, height > 1 {
             let sw = max(1, Int((Float(width) / shrink).rounded())), sh = max(1, Int((Float(height) / shrink).rounded()))
@@ -93,8 +94,11 @@ extension RGBImage {
         }
         let ow = max(0, ow), oh = max(0, oh)
         var out = [Float](repeating: 0, count: ow * oh * 3)
-        guard width > 0, height > 0 else { return RGBImage(width: ow, height: oh, fill: border) }
-        let w = width, h = height, fw = Float(width), fh = Float(height)
+        guard width > 0, height > 0 else { return RGBImage(width: ow, height: oh, fill: border ?? .zero) }
+        let w = width, h = height
+        // Without a border colour the accepted rectangle is unbounded: everything clamps to the edge.
+        let fw = border == nil ? Float.infinity : Float(width), fh = border == nil ? Float.infinity : Float(height)
+        let lo: Float = border == nil ? -.infinity : 0, fill = border ?? .zero
         pixels.withUnsafeBufferPointer { srcBuf in
             out.withUnsafeMutableBufferPointer { outBuf in
                 let src = SendableConstPointer(srcBuf.baseAddress!), dst = SendablePointer(outBuf.baseAddress!)
@@ -102,8 +106,8 @@ extension RGBImage {
                     for j in rows {
                         for i in 0..<ow {
                             let p = m.apply(SIMD2(Float(i) + 0.5, Float(j) + 0.5))
-                            let inside = p.x >= 0 && p.y >= 0 && p.x <= fw && p.y <= fh
-                            let c = inside ? Bilinear.sample(src.base, width: w, height: h, x: p.x, y: p.y) : border
+                            let inside = p.x >= lo && p.y >= lo && p.x <= fw && p.y <= fh
+                            let c = inside ? Bilinear.sample(src.base, width: w, height: h, x: p.x, y: p.y) : fill
                             let o = (j * ow + i) * 3
                             dst[o] = c.x; dst[o + 1] = c.y; dst[o + 2] = c.z
                         }

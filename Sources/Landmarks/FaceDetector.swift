@@ -9,7 +9,8 @@ import TFLite
 /// to image pixels.
 public final class FaceDetector {
     public let model: FaceDetectorModel
-    /// Detections scoring below this are dropped (MediaPipe's `min_detection_confidence`, 0.5).
+    /// Detections scoring below this are dropped before suppression (default: the model's
+    /// `defaultMinScore`, as MediaPipe's graphs set it).
     public var minScore: Float
     public var iouThreshold: Float = 0.3
 
@@ -19,13 +20,13 @@ public final class FaceDetector {
     private let logitIndex: Int
 
     /// Loads `model`'s file from `directory` (default: the data cache, `DataPaths.models`).
-    public convenience init(model: FaceDetectorModel, directory: URL = DataPaths.models, minScore: Float = 0.5) throws {
+    public convenience init(model: FaceDetectorModel, directory: URL = DataPaths.models, minScore: Float? = nil) throws {
         try self.init(model: model, file: directory.appendingPathComponent(model.fileName), minScore: minScore)
     }
 
-    public init(model: FaceDetectorModel, file: URL, minScore: Float = 0.5) throws {
+    public init(model: FaceDetectorModel, file: URL, minScore: Float? = nil) throws {
         self.model = model
-        self.minScore = minScore
+        self.minScore = minScore ?? model.defaultMinScore
         let tflite = try TFLiteModel(contentsOf: try DataPaths.require(file))
         let n = model.anchorCount
         let counts = tflite.outputs.map { $0.shape.reduce(1, *) }

@@ -30,6 +30,10 @@ public enum FaceDetectorModel: String, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// Score threshold of MediaPipe's graph for this model (0.5 short range, 0.6 full range; the
+    /// Python solution's `min_detection_confidence` does not reach the full-range graph).
+    public var defaultMinScore: Float { self == .shortRange ? 0.5 : 0.6 }
+
     /// Number of anchors the model predicts for.
     public var anchorCount: Int { self == .shortRange ? 896 : 2304 }
 }

@@ -22,6 +22,19 @@ enum FaceROI {
         return CropRect(center: center, size: SIMD2(side, side), rotation: theta)
     }
 
+    /// The crop MediaPipe's tracking graph (`face_landmark_landmarks_to_roi`) derives from a
+    /// previous mesh: the axis-aligned bounding box of the 468 points, rotation from the right-eye
+    /// outer corner (vertex 33) to the left-eye outer corner (vertex 263), scale 1.5, square.
+    static func crop(forMesh points: [SIMD3<Float>]) -> CropRect? {
+        guard points.count == FaceMesh.pointCount else { return nil }
+        var lo = SIMD2<Float>(repeating: .infinity), hi = SIMD2<Float>(repeating: -.infinity)
+        for p in points { let q = SIMD2(p.x, p.y); lo = pointwiseMin(lo, q); hi = pointwiseMax(hi, q) }
+        let e0 = points[33], e1 = points[263]
+        let theta = normalizedAngle(-atan2f(-(e1.y - e0.y), e1.x - e0.x))
+        let side = scale * max(hi.x - lo.x, hi.y - lo.y)
+        return CropRect(center: (lo + hi) / 2 - 0.5, size: SIMD2(side, side), rotation: theta)
+    }
+
     /// The angle brought into [−π, π).
     static func normalizedAngle(_ a: Float) -> Float {
         let twoPi = 2 * Float.pi

@@ -24,47 +24,34 @@ struct Conv2DKernel: Kernel {
     var scratchCount: Int { isPointwise ? 0 : n * oh * ow * k }
 
     init(_ ctx: NodeContext) throws {
-        let x = try ctx.input(0), wt = try ctx.input(1), y = try ctx.output()
-        let (n, h, w, c) = try ctx.shape4(x)
-        let (on, oh, ow, o) = try ctx.shape4(y)
-        let ws = ctx.shape(wt)
-        guard ws.count == 4, ws[0] == o, ws[3] == c, on == n else {
-            throw ctx.fail("weights \(ws) do not fit input \(ctx.shape(x)) → output \(ctx.shape(y))")
+        let setup = try ConvolutionSetup(ctx, optionsType: 1, activationField: 3, dilationWField: 4) { ws, x, y in
+            ws[0] == y.c && ws[3] == x.c
         }
-        let opts = try ctx.options(1)
-        window = try Window(ctx: ctx, padding: try opts?.scalar(0, default: Int8(0)) ?? 0,
-                            input: (h, w), output: (oh, ow), kernel: (ws[1], ws[2]),
-                            stride: (Int(try opts?.scalar(2, default: Int32(1)) ?? 1), Int(try opts?.scalar(1, default: Int32(1)) ?? 1)),
-                            dilation: (Int(try opts?.scalar(5, default: Int32(1)) ?? 1), Int(try opts?.scalar(4, default: Int32(1)) ?? 1)))
-        activation = try ctx.activation(try opts?.scalar(3, default: Int8(0)) ?? 0)
-        let raw = try ctx.constFloats(wt)
-        let kk = ws[1] * ws[2] * c
-        var t = [Float](repeating: 0, count: raw.count)
-        for oc in 0..<o { for j in 0..<kk { t[j * o + oc] = raw[oc * kk + j] } }
+        let (n, h, w, c) = setup.input
+        let (oh, ow, o) = (setup.output.h, setup.output.w, setup.output.c)
+        let kk = setup.weightShape[1] * setup.weightShape[2] * c
+        var t = [Float](repeating: 0, count: setup.weights.count)
+        for oc in 0..<o { for j in 0..<kk { t[j * o + oc] = setup.weights[oc * kk + j] } }
         weights = t
-        if let b = ctx.optionalInput(2) {
-            let bv = try ctx.constFloats(b)
-            guard bv.count == o else { throw ctx.fail("bias has \(bv.count) values for \(o) channels") }
-            bias = bv
-        } else {
-            bias = nil
-        }
-        input = try ctx.storage(x)
-        output = try ctx.storage(y)
+        bias = setup.bias
+        window = setup.window
+        activation = setup.activation
+        input = try ctx.storage(setup.x)
+        output = try ctx.storage(setup.y)
         (self.n, self.h, self.w, self.c, self.oh, self.ow, self.o) = (n, h, w, c, oh, ow, o)
     }
 
     func run(scratch: UnsafeMutablePointer<Float>) {
         let p = n * oh * ow, k = self.k
-        let a: UnsafeMutablePointer<Float>
-        if isPointwise {
-            a = input
+        guard p > 0, o > 0 else { return }
+        if k > 0 {
+            let a = isPointwise ? input : scratch
+            if !isPointwise { im2col(into: scratch) }
+            weights.withUnsafeBufferPointer { wb in
+                BLAS.sgemm(m: p, n: o, k: k, a: a, lda: k, b: wb.baseAddress!, ldb: o, c: output, ldc: o)
+            }
         } else {
-            im2col(into: scratch)
-            a = scratch
-        }
-        weights.withUnsafeBufferPointer { wb in
-            BLAS.sgemm(m: p, n: o, k: k, a: a, lda: k, b: wb.baseAddress!, ldb: o, c: output, ldc: o)
+            output.update(repeating: 0, count: p * o)  // an empty sum
         }
         if let bias {
             bias.withUnsafeBufferPointer { addBiasAndActivate(output, rows: p, n: o, bias: $0.baseAddress, activation: activation) }
@@ -87,10 +74,16 @@ struct Conv2DKernel: Kernel {
                         let iy = oy * win.sh - win.padTop + kh * win.dh
                         for kw in 0..<win.kw {
                             let ix = ox * win.sw - win.padLeft + kw * win.dw
-                            if iy >= 0, iy < h, ix >= 0, ix < w {
-                                d.update(from: src.base + ((b * h + iy) * w + ix) * c, count: c)
+                            let inside = iy >= 0 && iy < h && ix >= 0 && ix < w
+                            if c >= 16 {
+                                if inside { d.update(from: src.base + ((b * h + iy) * w + ix) * c, count: c) }
+                                else { d.update(repeating: 0, count: c) }
+                            } else if inside {
+                                // Few channels (first layers): a plain loop beats a memmove call.
+                                let s = src.base + ((b * h + iy) * w + ix) * c
+                                for j in 0..<c { d[j] = s[j] }
                             } else {
-                                d.update(repeating: 0, count: c)
+                                for j in 0..<c { d[j] = 0 }
                             }
                             d += c
                         }

@@ -17,28 +17,17 @@ struct DepthwiseConv2DKernel: Kernel, @unchecked Sendable {
     let window: Window
 
     init(_ ctx: NodeContext) throws {
-        let x = try ctx.input(0), wt = try ctx.input(1), y = try ctx.output()
-        let (n, h, w, c) = try ctx.shape4(x)
-        let (on, oh, ow, oc) = try ctx.shape4(y)
-        let ws = ctx.shape(wt)
-        guard ws.count == 4, ws[0] == 1, ws[3] == oc, on == n, c > 0, oc % c == 0 else {
-            throw ctx.fail("weights \(ws) do not fit input \(ctx.shape(x)) → output \(ctx.shape(y))")
+        let setup = try ConvolutionSetup(ctx, optionsType: 2, activationField: 4, dilationWField: 5) { ws, x, y in
+            ws[0] == 1 && ws[3] == y.c && x.c > 0 && y.c % x.c == 0
         }
-        let opts = try ctx.options(2)
-        window = try Window(ctx: ctx, padding: try opts?.scalar(0, default: Int8(0)) ?? 0,
-                            input: (h, w), output: (oh, ow), kernel: (ws[1], ws[2]),
-                            stride: (Int(try opts?.scalar(2, default: Int32(1)) ?? 1), Int(try opts?.scalar(1, default: Int32(1)) ?? 1)),
-                            dilation: (Int(try opts?.scalar(6, default: Int32(1)) ?? 1), Int(try opts?.scalar(5, default: Int32(1)) ?? 1)))
-        activation = try ctx.activation(try opts?.scalar(4, default: Int8(0)) ?? 0)
-        weights = try ctx.constFloats(wt)
-        if let b = ctx.optionalInput(2) {
-            bias = try ctx.constFloats(b)
-            guard bias.count == oc else { throw ctx.fail("bias has \(bias.count) values for \(oc) channels") }
-        } else {
-            bias = [Float](repeating: 0, count: oc)
-        }
-        input = try ctx.storage(x)
-        output = try ctx.storage(y)
+        let (n, h, w, c) = setup.input
+        let (oh, ow, oc) = (setup.output.h, setup.output.w, setup.output.c)
+        weights = setup.weights
+        bias = setup.bias ?? [Float](repeating: 0, count: oc)
+        window = setup.window
+        activation = setup.activation
+        input = try ctx.storage(setup.x)
+        output = try ctx.storage(setup.y)
         (self.n, self.h, self.w, self.c, self.oh, self.ow, self.oc) = (n, h, w, c, oh, ow, oc)
     }
 
@@ -76,10 +65,24 @@ struct DepthwiseConv2DKernel: Kernel, @unchecked Sendable {
             let kwLo = ix0 >= 0 ? 0 : (-ix0 + win.dw - 1) / win.dw
             let kwHi = min(win.kw, (w - ix0 + win.dw - 1) / win.dw)
             let out = y + (row * ow + ox) * c
+            let fullRow3 = win.kw == 3 && kwLo == 0 && kwHi == 3
+            let fullRow5 = win.kw == 5 && kwLo == 0 && kwHi == 5
             var ch = 0
             while ch + 8 <= c {
                 var acc = loadSIMD(b + ch)
-                if khLo < khHi && kwLo < kwHi {
+                if fullRow3 || fullRow5 {
+                    // Interior pixel of a 3- or 5-wide kernel: the taps of each kernel row unrolled.
+                    let step = win.dw * c
+                    for kh in khLo..<khHi {
+                        let line = plane + ((iy0 + kh * win.dh) * w + ix0) * c + ch
+                        let wline = wt + kh * win.kw * c + ch
+                        if fullRow3 {
+                            accumulateRow(&acc, line, wline, step: step, c: c, taps: 3)
+                        } else {
+                            accumulateRow(&acc, line, wline, step: step, c: c, taps: 5)
+                        }
+                    }
+                } else if khLo < khHi && kwLo < kwHi {
                     for kh in khLo..<khHi {
                         let line = plane + ((iy0 + kh * win.dh) * w) * c + ch
                         let wline = wt + kh * win.kw * c + ch
@@ -104,6 +107,13 @@ struct DepthwiseConv2DKernel: Kernel, @unchecked Sendable {
                 ch += 1
             }
         }
+    }
+
+    /// acc += Σ_k x[k·step] · w[k·c] over `taps` taps; with a literal `taps` the loop unrolls.
+    @inline(__always)
+    private func accumulateRow(_ acc: inout SIMD8<Float>, _ line: UnsafePointer<Float>, _ wline: UnsafePointer<Float>,
+                               step: Int, c: Int, taps: Int) {
+        for k in 0..<taps { acc += loadSIMD(line + k * step) * loadSIMD(wline + k * c) }
     }
 
     /// One output row, any depth multiplier (scalar).

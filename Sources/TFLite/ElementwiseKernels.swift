@@ -3,6 +3,8 @@ import SiderCore
 
 /// Binary elementwise operators with NumPy-style broadcasting (shapes right-aligned; a size-1
 /// dimension repeats): ADD y = act(a + b), MUL y = act(a · b), PRELU y = a ≥ 0 ? a : α·a with α = b.
+/// A following PRELU with a per-channel α may be fused in by the planner (`fusedAlpha`): then
+/// y = φ(act(a ∘ b)) with φ(v) = v ≥ 0 ? v : α[channel]·v.
 struct BinaryKernel: Kernel {
     enum Op { case add, mul, prelu }
     let op: Op
@@ -10,6 +12,8 @@ struct BinaryKernel: Kernel {
     let b: UnsafeMutablePointer<Float>
     let output: UnsafeMutablePointer<Float>
     let activation: Activation
+    /// Fused PReLU slopes along the last dimension, if any.
+    let alpha: [Float]?
     let outShape: [Int]
     /// Element strides of a and b over `outShape` (0 along broadcast dimensions).
     let aStrides: [Int], bStrides: [Int]
@@ -48,6 +52,8 @@ struct BinaryKernel: Kernel {
         case .mul: activation = try ctx.activation(try ctx.options(21)?.scalar(0, default: Int8(0)) ?? 0)
         case .prelu: activation = .none
         }
+        alpha = ctx.fusedAlpha
+        if let al = alpha, al.count != last { throw ctx.fail("fused PReLU has \(al.count) slopes for \(last) channels") }
         a = try ctx.storage(ta)
         b = try ctx.storage(tb)
         output = try ctx.storage(y)
@@ -81,35 +87,58 @@ struct BinaryKernel: Kernel {
         while i < n { out[i] = combine(x[i], y[i]); i += 1 }
     }
 
+    /// The fused PReLU on one row of `alpha.count` channels (still in cache).
+    private func slope(_ row: UnsafeMutablePointer<Float>, _ alpha: UnsafePointer<Float>, _ n: Int) {
+        var i = 0
+        while i + 8 <= n {
+            let v = loadSIMD(row + i)
+            storeSIMD(v.replacing(with: v * loadSIMD(alpha + i), where: v .< 0), row + i)
+            i += 8
+        }
+        while i < n { if row[i] < 0 { row[i] *= alpha[i] }; i += 1 }
+    }
+
     func run(scratch: UnsafeMutablePointer<Float>) {
         let count = outShape.reduce(1, *)
+        let last = max(outShape.last ?? 1, 1)
+        if let alpha {
+            alpha.withUnsafeBufferPointer { al in
+                for r in 0..<(count / last) {
+                    let o = r * last
+                    if sameShape { flat(a + o, b + o, output + o, last) }
+                    else if bIsChannelVector { flat(a + o, b, output + o, last) }
+                    else { broadcastRows(r..<(r + 1)) }
+                    slope(output + o, al.baseAddress!, last)
+                }
+            }
+            return
+        }
         if sameShape {
             flat(a, b, output, count)
-            return
+        } else if bIsChannelVector {
+            for r in 0..<(count / last) { flat(a + r * last, b, output + r * last, last) }
+        } else {
+            broadcastRows(0..<(count / last))
         }
-        let last = outShape.last ?? 1
-        if bIsChannelVector {
-            for r in 0..<(count / max(last, 1)) { flat(a + r * last, b, output + r * last, last) }
-            return
-        }
-        // General broadcast: walk the outer index, innermost dimension with its strides.
+    }
+
+    /// General broadcast over the given rows (all dimensions but the last), innermost dimension
+    /// with its own strides.
+    private func broadcastRows(_ rows: Range<Int>) {
         let rank = outShape.count
         guard rank > 0 else { output[0] = combine(a[0], b[0]); return }
-        var index = [Int](repeating: 0, count: rank)
+        let last = outShape[rank - 1]
         let sa = aStrides[rank - 1], sb = bStrides[rank - 1]
-        var o = 0
-        while o < count {
-            var oa = 0, ob = 0
-            for d in 0..<(rank - 1) { oa += index[d] * aStrides[d]; ob += index[d] * bStrides[d] }
-            for j in 0..<last { output[o + j] = combine(a[oa + j * sa], b[ob + j * sb]) }
-            o += last
-            var d = rank - 2
-            while d >= 0 {
-                index[d] += 1
-                if index[d] < outShape[d] { break }
-                index[d] = 0
-                d -= 1
+        for row in rows {
+            var oa = 0, ob = 0, rest = row
+            for d in stride(from: rank - 2, through: 0, by: -1) {
+                let i = rest % outShape[d]
+                rest /= outShape[d]
+                oa += i * aStrides[d]
+                ob += i * bStrides[d]
             }
+            let o = row * last
+            for j in 0..<last { output[o + j] = combine(a[oa + j * sa], b[ob + j * sb]) }
         }
     }
 }

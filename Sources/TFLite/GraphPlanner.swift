@@ -17,16 +17,21 @@ final class TensorStorage {
 /// A model turned into a list of kernels at interpreter creation:
 /// 1. constant tensors are decoded once; DENSIFY and DEQUANTIZE of constants are folded
 ///    (float16 / quantised / sparse weights become dense float32);
-/// 2. the remaining (runtime) operators get float32 buffers assigned by liveness: a buffer is
+/// 2. standalone activation nodes are folded into their producers (`Fusion`);
+/// 3. the remaining (runtime) operators get float32 buffers assigned by liveness: a buffer is
 ///    reused once the last operator reading its tensor has run (best fit, grown as needed);
-/// 3. each kernel is built with its tensors' pointers and pre-arranged weights.
+/// 4. each kernel is built with its tensors' pointers and pre-arranged weights.
 struct GraphPlan {
-    var kernels: [(name: String, kernel: any Kernel)] = []
+    /// Each kernel with its operator name and a label "#node NAME input shapes → output shape".
+    var kernels: [(name: String, label: String, kernel: any Kernel)] = []
     var inputs: [(pointer: UnsafeMutablePointer<Float>, count: Int)] = []
     var outputs: [(pointer: UnsafeMutablePointer<Float>, count: Int)] = []
     let scratch: UnsafeMutablePointer<Float>
     /// Owns the buffers behind every pointer above.
     let storage: TensorStorage
+
+    /// Upper bound on the floats of tensor memory (and of scratch) one interpreter may plan: 1 GiB.
+    static let maxFloats = 1 << 28
 
     /// Operators that are evaluated once at planning time when their input is constant.
     private static let foldable: Set<Int32> = [BuiltinOperator.densify, BuiltinOperator.dequantize]
@@ -79,7 +84,18 @@ struct GraphPlan {
             runtimeOps.append((k, op, codeDef.builtinCode, name))
         }
 
-        // 2. Buffers for runtime tensors, by liveness.
+        // Activation nodes folded into their producers.
+        let (fusions, absorbed) = Fusion.plan(ops: runtimeOps, tensors: tensors, constants: constants,
+                                              graphOutputs: Set(graph.outputs))
+        runtimeOps = runtimeOps.compactMap { r in
+            if absorbed.contains(r.index) { return nil }
+            guard let f = fusions[r.index] else { return r }
+            var op = r.op
+            op.outputs = [f.output]
+            return (r.index, op, r.code, r.name + "+" + f.consumerName)
+        }
+
+        // 3. Buffers for runtime tensors, by liveness.
         var lastUse: [Int: Int] = [:]
         for (i, r) in runtimeOps.enumerated() {
             for x in r.op.inputs where x >= 0 && constants[x] == nil { lastUse[x] = i }
@@ -110,13 +126,22 @@ struct GraphPlan {
         }
         for t in graph.inputs where bufferOf[t] == nil && constants[t] == nil { try assign(t) }
         for t in graph.inputs where lastUse[t] == nil { release(t) }
+        var written = Set(graph.inputs)
         for (i, r) in runtimeOps.enumerated() {
+            for x in r.op.inputs where x >= 0 && constants[x] == nil && !written.contains(x) {
+                throw bad("operator \(r.index) (\(r.name)) reads \(tensors[x].name) before any operator writes it")
+            }
+            written.formUnion(r.op.outputs)
             for y in r.op.outputs {
                 guard constants[y] == nil, bufferOf[y] == nil else { throw bad("tensor \(tensors[y].name) is written twice") }
                 try assign(y)
             }
             for x in Set(r.op.inputs) where x >= 0 && lastUse[x] == i { release(x) }
             for y in r.op.outputs where lastUse[y] == nil { release(y) }
+        }
+        // A damaged file could ask for absurd buffers: bound the arena (real models need ~10⁷ floats).
+        guard capacities.reduce(0, +) <= GraphPlan.maxFloats else {
+            throw SiderError(.unsupported, "\(file) needs more than \(GraphPlan.maxFloats) floats of tensor memory")
         }
         let storage = TensorStorage()
         let buffers = capacities.map { storage.allocate($0) }
@@ -137,14 +162,20 @@ struct GraphPlan {
             }
         }
 
-        // 3. Kernels.
+        // 4. Kernels.
         var scratchCount = 0
         for r in runtimeOps {
-            let ctx = NodeContext(op: r.op, index: r.index, name: r.name, fileName: file, tensors: tensors,
+            var ctx = NodeContext(op: r.op, index: r.index, name: r.name, fileName: file, tensors: tensors,
                                   constants: constants, storage: pointer)
+            ctx.fusion = fusions[r.index]
             let kernel = try KernelFactory.make(code: r.code, ctx)
+            guard kernel.scratchCount <= GraphPlan.maxFloats else {
+                throw SiderError(.unsupported, "\(file): operator \(r.index) (\(r.name)) needs too much scratch memory")
+            }
             scratchCount = max(scratchCount, kernel.scratchCount)
-            kernels.append((r.name, kernel))
+            let shapes = r.op.inputs.filter { $0 >= 0 && constants[$0] == nil }.map { tensors[$0].shape.map(String.init).joined(separator: "×") }
+            let label = "#\(r.index) \(r.name) \(shapes.joined(separator: ", ")) → \(r.op.outputs.map { tensors[$0].shape.map(String.init).joined(separator: "×") }.joined(separator: ", "))"
+            kernels.append((r.name, label, kernel))
         }
         inputs = try graph.inputs.map { (try pointer($0), tensors[$0].elementCount) }
         outputs = try graph.outputs.map { (try pointer($0), tensors[$0].elementCount) }

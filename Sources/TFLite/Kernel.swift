@@ -21,6 +21,10 @@ struct NodeContext {
     let constants: [Int: ConstData]
     /// Float storage of a tensor (runtime or constant), stable for the interpreter's lifetime.
     let storage: (Int) throws -> UnsafeMutablePointer<Float>
+    /// Set when the planner fused the following activation node into this one (see `Fusion`):
+    /// the kernel writes that node's output and applies its activation / PReLU slopes.
+    var fusion: Fusion? = nil
+    var fusedAlpha: [Float]? { fusion?.alpha }
 
     func fail(_ why: String) -> SiderError {
         SiderError(.badModel, "\(fileName): operator \(index) (\(name)): \(why)")
@@ -39,6 +43,7 @@ struct NodeContext {
 
     func output(_ i: Int = 0) throws -> Int {
         guard i < op.outputs.count else { throw fail("missing output \(i)") }
+        if i == 0, let f = fusion { return f.output }
         return op.outputs[i]
     }
 
@@ -68,7 +73,10 @@ struct NodeContext {
         return o
     }
 
-    func activation(_ code: Int8) throws -> Activation { try Activation(code: code, op: name) }
+    func activation(_ code: Int8) throws -> Activation {
+        if let a = fusion?.activation { return a }
+        return try Activation(code: code, op: name)
+    }
 }
 
 /// `tflite.Padding` and the output size / leading pad it implies along one axis:
@@ -107,5 +115,47 @@ struct Window: Sendable {
         }
         (kh, kw, sh, sw, dh, dw) = (kernel.h, kernel.w, stride.h, stride.w, dilation.h, dilation.w)
         (padTop, padLeft) = (gh.padBefore, gw.padBefore)
+    }
+}
+
+/// Operands and options shared by CONV_2D and DEPTHWISE_CONV_2D: input x (NHWC), constant
+/// weights, optional constant bias, output y; options padding (field 0), stride w/h (1, 2),
+/// the fused activation and dilation w/h at the given fields.
+struct ConvolutionSetup {
+    let x: Int, y: Int
+    let input: (n: Int, h: Int, w: Int, c: Int)
+    let output: (n: Int, h: Int, w: Int, c: Int)
+    let weightShape: [Int]
+    let weights: [Float]
+    let bias: [Float]?
+    let window: Window
+    let activation: Activation
+
+    init(_ ctx: NodeContext, optionsType: UInt8, activationField: Int, dilationWField: Int,
+         weightsFit: ([Int], (n: Int, h: Int, w: Int, c: Int), (n: Int, h: Int, w: Int, c: Int)) -> Bool) throws {
+        x = try ctx.input(0)
+        y = try ctx.output()
+        let wt = try ctx.input(1)
+        input = try ctx.shape4(x)
+        output = try ctx.shape4(y)
+        weightShape = ctx.shape(wt)
+        guard weightShape.count == 4, output.n == input.n, weightsFit(weightShape, input, output) else {
+            throw ctx.fail("weights \(weightShape) do not fit input \(ctx.shape(x)) → output \(ctx.shape(y))")
+        }
+        let opts = try ctx.options(optionsType)
+        func int(_ field: Int) throws -> Int { Int(try opts?.scalar(field, default: Int32(1)) ?? 1) }
+        window = try Window(ctx: ctx, padding: try opts?.scalar(0, default: Int8(0)) ?? 0,
+                            input: (input.h, input.w), output: (output.h, output.w),
+                            kernel: (weightShape[1], weightShape[2]), stride: (try int(2), try int(1)),
+                            dilation: (try int(dilationWField + 1), try int(dilationWField)))
+        activation = try ctx.activation(try opts?.scalar(activationField, default: Int8(0)) ?? 0)
+        weights = try ctx.constFloats(wt)
+        if let b = ctx.optionalInput(2) {
+            let values = try ctx.constFloats(b)
+            guard values.count == output.c else { throw ctx.fail("bias has \(values.count) values for \(output.c) channels") }
+            bias = values
+        } else {
+            bias = nil
+        }
     }
 }

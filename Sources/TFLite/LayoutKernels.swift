@@ -48,20 +48,37 @@ struct PadKernel: Kernel {
         output = try ctx.storage(y)
     }
 
+    /// One pass over the output: each element is written once, either copied or zeroed.
     func run(scratch: UnsafeMutablePointer<Float>) {
-        output.update(repeating: 0, count: outShape.reduce(1, *))
-        let (n, h, w, c) = (inShape[0], inShape[1], inShape[2], inShape[3])
-        let (oh, ow, oc) = (outShape[1], outShape[2], outShape[3])
-        let rowContiguous = c == oc
-        for b in 0..<n {
-            for y in 0..<h {
-                let src = input + (b * h + y) * w * c
-                let dst = output + (((b + before[0]) * oh + y + before[1]) * ow + before[2]) * oc + before[3]
-                if rowContiguous {
-                    dst.update(from: src, count: w * c)
-                } else {
-                    for x in 0..<w { (dst + x * oc).update(from: src + x * c, count: c) }
+        let (h, w, c) = (inShape[1], inShape[2], inShape[3])
+        let (on, oh, ow, oc) = (outShape[0], outShape[1], outShape[2], outShape[3])
+        let (pb, py, px, pc) = (before[0], before[1], before[2], before[3])
+        let cAfter = oc - c - pc
+        for ob in 0..<on {
+            for oy in 0..<oh {
+                let dstRow = output + (ob * oh + oy) * ow * oc
+                let b = ob - pb, y = oy - py
+                guard b >= 0, b < inShape[0], y >= 0, y < h else {
+                    dstRow.update(repeating: 0, count: ow * oc)
+                    continue
                 }
+                let srcRow = input + (b * h + y) * w * c
+                dstRow.update(repeating: 0, count: px * oc)
+                if c == oc {
+                    (dstRow + px * oc).update(from: srcRow, count: w * c)
+                } else {
+                    var d = dstRow + px * oc
+                    for x in 0..<w {
+                        for k in 0..<pc { d[k] = 0 }
+                        d += pc
+                        let s = srcRow + x * c
+                        for k in 0..<c { d[k] = s[k] }
+                        d += c
+                        for k in 0..<cAfter { d[k] = 0 }
+                        d += cAfter
+                    }
+                }
+                (dstRow + (px + w) * oc).update(repeating: 0, count: (ow - px - w) * oc)
             }
         }
     }

@@ -15,7 +15,7 @@ struct ResizeBilinearKernel: Kernel {
         let x = try ctx.input(0), y = try ctx.output()
         let (n, h, w, c) = try ctx.shape4(x)
         let (on, oh, ow, oc) = try ctx.shape4(y)
-        guard on == n, oc == c else { throw ctx.fail("output \(ctx.shape(y)) does not fit input \(ctx.shape(x))") }
+        guard on == n, oc == c, h > 0 || oh == 0, w > 0 || ow == 0 else { throw ctx.fail("output \(ctx.shape(y)) does not fit input \(ctx.shape(x))") }
         if let sizeTensor = ctx.optionalInput(1), ctx.constants[sizeTensor] != nil {
             let size = try ctx.constInts(sizeTensor)
             guard size == [oh, ow] else { throw ctx.fail("size \(size) differs from the output \(oh)×\(ow)") }

@@ -60,6 +60,8 @@ struct SparsityDef: Sendable {
     var dimensions: [DimensionMetadataDef]
 }
 
+/// `tflite.Tensor`: shape, element type, index of its data buffer (0 or empty = not constant),
+/// optional quantisation and sparsity.
 struct TensorDef: Sendable {
     var name: String
     var shape: [Int]
@@ -71,6 +73,8 @@ struct TensorDef: Sendable {
     var elementCount: Int { shape.reduce(1, *) }
 }
 
+/// `tflite.Operator`: which operator code, its tensor indices (−1 = optional input absent) and
+/// its `builtin_options` union (type tag and table).
 struct OperatorDef: Sendable {
     var opcodeIndex: Int
     var inputs: [Int]
@@ -79,12 +83,14 @@ struct OperatorDef: Sendable {
     var options: FBTable?
 }
 
+/// `tflite.OperatorCode`, with the effective builtin code of either schema field.
 struct OperatorCodeDef: Sendable {
     var builtinCode: Int32
     var customCode: String?
     var version: Int32
 }
 
+/// `tflite.SubGraph`: tensors, graph inputs/outputs and operators in execution order.
 struct SubgraphDef: Sendable {
     var name: String
     var tensors: [TensorDef]

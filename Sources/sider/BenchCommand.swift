@@ -15,6 +15,7 @@ struct Bench: ParsableCommand {
     /// Every benchmark subcommand. Add new ones here (one line each).
     static let benchmarks: [any ParsableCommand.Type] = [
         BenchLandmarks.self,
+        BenchGeometryCommand.self,
         BenchNN.self,
     ]
 
@@ -67,15 +68,24 @@ struct BenchLandmarks: ParsableCommand {
             Bench.report("decode", try Bench.time(runs: runs) { photo = try ImageDecoder.load(url) })
             let short = try FaceDetector(model: .shortRange)
             let full = try FaceDetector(model: .fullRange)
-            let mesh = try FaceMesh()
-            let landmarker = try FaceLandmarker(detectors: .both)
-            var faces: [FaceDetection] = []
-            Bench.report("detect short range (128)", try Bench.time(runs: runs) { faces = try short.detect(photo) })
+            let meshOnly = try FaceLandmarker(detectors: .both, points68: .meshMapping)
+            Bench.report("detect short range (128)", try Bench.time(runs: runs) { _ = try short.detect(photo) })
             Bench.report("detect full range (192)", try Bench.time(runs: runs) { _ = try full.detect(photo) })
-            faces = try landmarker.detectFaces(photo)
-            guard let face = faces.first else { throw SiderError(.noFace, "no face found in \(url.lastPathComponent)") }
-            Bench.report("mesh (192)", try Bench.time(runs: runs) { _ = try landmarker.landmarks(photo, detection: face) })
-            Bench.report("total (detect both + mesh)", try Bench.time(runs: runs) { _ = try landmarker.run(photo) })
+            guard let face = try meshOnly.detectFaces(photo).first else {
+                throw SiderError(.noFace, "no face found in \(url.lastPathComponent)")
+            }
+            var mapped: [SIMD2<Float>] = []
+            Bench.report("mesh (192) + 468→68 mapping", try Bench.time(runs: runs) {
+                mapped = try meshOnly.landmarks(photo, detection: face).points68
+            })
+            if FileManager.default.fileExists(atPath: DlibShapePredictor.defaultFile.path) {
+                let clock = Stopwatch()
+                let dlib = try DlibShapePredictor.shared()
+                let ms = clock.milliseconds
+                Bench.report("dlib model read (once)", (ms, ms))
+                Bench.report("68 points (dlib, 2 passes)", Bench.time(runs: runs) { _ = dlib.refine(mapped, in: photo) })
+            }
+            Bench.report("total (detect both + mesh)", try Bench.time(runs: runs) { _ = try meshOnly.run(photo) })
 
             // The same face alone in a 256×256 image (a square 1.6× the box around it).
             let side = 1.6 * max(face.box.width, face.box.height)
@@ -83,10 +93,10 @@ struct BenchLandmarks: ParsableCommand {
             let crop = photo.cropped(x: Int((c.x - side / 2).rounded()), y: Int((c.y - side / 2).rounded()),
                                      width: Int(side.rounded()), height: Int(side.rounded()))
                 .resized(width: 256, height: 256)
-            let small = try FaceLandmarker(detectors: .shortRange)
+            let shortOnly = try FaceLandmarker(detectors: .shortRange, points68: .meshMapping)
             print("256×256 face:")
-            Bench.report("  detect short range + mesh", try Bench.time(runs: runs) { _ = try small.run(crop) })
-            Bench.report("  detect both + mesh", try Bench.time(runs: runs) { _ = try landmarker.run(crop) })
+            Bench.report("  detect short range + mesh", try Bench.time(runs: runs) { _ = try shortOnly.run(crop) })
+            Bench.report("  detect both + mesh", try Bench.time(runs: runs) { _ = try meshOnly.run(crop) })
         }
     }
 }

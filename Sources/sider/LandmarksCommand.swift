@@ -36,8 +36,18 @@ struct LandmarksCommand: ParsableCommand {
         var presenceScore: Float
         var points468: [SIMD3<Float>]
         var points68: [SIMD2<Float>]
+        var points68Source: Points68Source
         var crop: CropRect
     }
+
+    @Option(help: "Detection score threshold for both detectors (default: MediaPipe's, 0.5 short range, 0.6 full range).")
+    var minScore: Float?
+
+    @Option(help: "Source of the 68 points: automatic (dlib if its model is installed), dlib, meshMapping.")
+    var points68: String = FaceLandmarker.Points68Choice.automatic.rawValue
+
+    @Option(help: "Extra face-mesh passes on the crop derived from the previous mesh.")
+    var refine: Int = 0
 
     func run() throws {
         do {
@@ -47,20 +57,26 @@ struct LandmarksCommand: ParsableCommand {
             if let face, face < 0 { throw SiderError(.badInput, "--face must be 0 or more") }
             let url = URL(fileURLWithPath: image)
             let photo = try ImageDecoder.load(url)
-            let landmarker = try FaceLandmarker(detectors: choice)
+            guard let source = FaceLandmarker.Points68Choice(rawValue: points68) else {
+                throw SiderError(.badInput, "unknown --points68 '\(points68)' (use automatic, dlib or meshMapping)")
+            }
+            if let minScore, !(0...1).contains(minScore) { throw SiderError(.badInput, "--min-score must be in 0...1") }
+            let landmarker = try FaceLandmarker(detectors: choice, minScore: minScore, points68: source)
+            landmarker.refinementPasses = max(0, refine)
             let (faces, lm) = try landmarker.run(photo, face: face)
+            let chosen = faces.firstIndex(of: lm.detection) ?? 0
             let triangles = try FaceMeshTopology.triangles()
             let dir = URL(fileURLWithPath: out, isDirectory: true)
             let report = Report(image: url.path, imageWidth: photo.width, imageHeight: photo.height, faces: faces,
-                                chosenFace: face ?? 0, box: lm.box, detectionScore: lm.detectionScore,
+                                chosenFace: chosen, box: lm.box, detectionScore: lm.detectionScore,
                                 presenceScore: lm.presenceScore, points468: lm.points468, points68: lm.points68,
-                                crop: lm.crop)
+                                points68Source: lm.points68Source, crop: lm.crop)
             try AtomicFile.writeJSON(report, to: dir.appendingPathComponent("landmarks.json"))
             let overlay = LandmarkOverlay.render(photo, faces: faces, landmarks: lm, triangles: triangles)
             try PNGEncoder.save(overlay, to: dir.appendingPathComponent("landmarks.png"))
-            print(String(format: "%d face(s); face %d: box %.0f,%.0f %.0f×%.0f, score %.2f, presence %.2f → %@",
-                         faces.count, face ?? 0, lm.box.xmin, lm.box.ymin, lm.box.width, lm.box.height,
-                         lm.detectionScore, lm.presenceScore, dir.path))
+            print(String(format: "%d face(s); face %d: box %.0f,%.0f %.0f×%.0f, score %.2f, presence %.2f, 68 points from %@ → %@",
+                         faces.count, chosen, lm.box.xmin, lm.box.ymin, lm.box.width, lm.box.height,
+                         lm.detectionScore, lm.presenceScore, lm.points68Source.rawValue, dir.path))
         } catch let error as SiderError {
             FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
             throw ExitCode.failure

@@ -117,6 +117,10 @@ struct MarchingCubesTests {
         #expect(throws: SiderError.self) { try ScalarGrid.evaluate(grid.layout) { _ in [0] } }
         #expect(throws: SiderError.self) { try ScalarGrid.evaluate(grid.layout) { pts in pts.map { _ in Float.nan } } }
         #expect(throws: SiderError.self) { try ScalarGrid(layout: grid.layout, values: [1, 2]) }
+        // Degenerate boxes give small valid lattices instead of traps.
+        #expect(GridLayout(covering: .empty, resolution: 64).dims == SIMD3(2, 2, 2))
+        let flat = GridLayout(covering: BoundingBox(min: .zero, max: SIMD3(1, 0, 0)), resolution: 11)
+        #expect(flat.dims == SIMD3(11, 2, 2) && abs(flat.spacing.x - 0.1) < 1e-6)
         // An iso-level other than 0 gives the sphere of that radius.
         let m = try MarchingCubes.extract(grid, isoLevel: -0.2)
         #expect(m.vertices.allSatisfy { abs(Fixture.norm($0) - 0.5) < 0.01 })

@@ -30,6 +30,23 @@ struct MeshIOTests {
         #expect(m.normals == [SIMD3<Float>](repeating: SIMD3(0, 0, 1), count: 5))
         // Vertex 4 (index 5) has no vt, so uvs are incomplete and dropped.
         #expect(m.uvs == nil)
+        let url = Fixture.tempURL("corners.obj")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try AtomicFile.write(text, to: url)
+        let (_, corners) = try MeshIO.loadOBJWithCornerUVs(url)
+        #expect(corners == nil)
+        try AtomicFile.write(text.replacingOccurrences(of: "-5//1 -4//1 -1//1", with: "-5/1 -4/2 -1/3"), to: url)
+        let (_, c2) = try MeshIO.loadOBJWithCornerUVs(url)
+        #expect(c2 == [SIMD2(0, 0), SIMD2(1, 0), SIMD2(1, 1), SIMD2(0, 0), SIMD2(1, 1), SIMD2(0, 1),
+                       SIMD2(0, 0), SIMD2(1, 0), SIMD2(1, 1)])
+    }
+
+    @Test func objWithCRLFAndExtraColumnsAndEmptyFile() throws {
+        let text = "v 0 0 0 1 0 0\r\nv 1 0 0 0 1 0\r\nv 0 1 0 0 0 1\r\n\r\nf 1 2 3\r\n"
+        let m = try MeshIO.decode(Data(text.utf8), name: "crlf.obj")
+        #expect(m.vertices == [SIMD3(0, 0, 0), SIMD3(1, 0, 0), SIMD3(0, 1, 0)] && m.faces == [SIMD3(0, 1, 2)])
+        #expect(throws: SiderError.self) { try MeshIO.decode(Data("# nothing\n".utf8), name: "empty.obj") }
+        #expect(throws: SiderError.self) { try MeshIO.save(m, to: Fixture.tempURL("x.stl")) }
     }
 
     @Test func objKeepsConsistentUVs() throws {
@@ -124,6 +141,13 @@ struct MeshIOTests {
         let m = try MeshIO.load(url)
         #expect(m.vertices.count == 6393)
         #expect(m.faces.count == 12228)
+        // The scan's uv seams (6680 vt for 6393 v) leave per-vertex uvs undefined; corner uvs load.
+        #expect(m.uvs == nil)
+        let (m2, corners) = try MeshIO.loadOBJWithCornerUVs(url)
+        #expect(m2 == m)
+        let uv = try #require(corners)
+        #expect(uv.count == 3 * m.faces.count)
+        #expect(uv.allSatisfy { $0.x >= 0 && $0.x <= 1 && $0.y >= 0 && $0.y <= 1 })
         let box = m.boundingBox
         #expect(box.diagonal > 100 && box.diagonal < 1000) // millimetres, a head-sized scan
     }
