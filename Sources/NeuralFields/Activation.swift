@@ -73,7 +73,7 @@ public enum Activation: Sendable, Equatable, Codable {
             while j + 8 <= cols {
                 let v = VectorMath.load(z + j)
                 let bz = vb * v
-                let t = VectorMath.exp(pointwiseMin(bz, -bz))   // e^{−β|z|} ∈ (0, 1]
+                let t = VectorMath.exp(bz.replacing(with: -bz, where: bz .> zero))   // e^{−β|z|} ∈ (0, 1]
                 let sp = v.replacing(with: zero, where: v .< zero) + VectorMath.log1pUnit(t) * inv
                 let r = one / (one + t)
                 let s = r.replacing(with: t * r, where: v .< zero)   // sigmoid(βz)

@@ -57,6 +57,48 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
     }
     let offsets: [Int]
 
+    // Cell cache: `encode` stores each (point, level)'s 8 corner rows and (t, R/2); the other
+    // passes over the same points (same pointer and count, not modified in between — as
+    // SDFNetwork does) read it instead of recomputing and rehashing.
+    private var cacheCorners = UnsafeMutablePointer<SIMD8<Int32>>.allocate(capacity: 1)
+    private var cacheCells = UnsafeMutablePointer<SIMD4<Float>>.allocate(capacity: 1)
+    private var cacheCapacity = 0
+    private var cachedX: UnsafePointer<Float>? = nil
+    private var cachedRows = 0
+
+    deinit {
+        cacheCorners.deallocate()
+        cacheCells.deallocate()
+    }
+
+    private func reserveCache(_ rows: Int) {
+        let need = rows * config.levels
+        guard need > cacheCapacity else { return }
+        cacheCorners.deallocate(); cacheCells.deallocate()
+        cacheCorners = .allocate(capacity: need); cacheCells = .allocate(capacity: need)
+        cacheCapacity = need
+    }
+
+    /// The cached cell tables for `x` (nil when `x` was not the last encoded batch).
+    private func cache(for x: UnsafePointer<Float>, rows: Int) -> (SendablePointer<SIMD8<Int32>>, SendablePointer<SIMD4<Float>>)? {
+        guard cachedX == x, rows <= cachedRows else { return nil }
+        return (SendablePointer(cacheCorners), SendablePointer(cacheCells))
+    }
+
+    /// Cell of point r at level l: from the cache when present, else computed.
+    @inline(__always)
+    func lookup(_ cached: (SendablePointer<SIMD8<Int32>>, SendablePointer<SIMD4<Float>>)?, _ p: UnsafePointer<Float>,
+                row r: Int, level l: Int, corners: inout SIMD8<Int32>, t: inout SIMD3<Float>, scale: inout Float) {
+        if let (cc, ct) = cached {
+            let i = r * config.levels + l
+            corners = cc[i]
+            let v = ct[i]
+            t = SIMD3(v.x, v.y, v.z); scale = v.w
+        } else {
+            cell(p, level: l, corners: &corners, t: &t, scale: &scale)
+        }
+    }
+
     /// Features uniform in ±1e−4 (Instant-NGP).
     func initialise(_ rng: inout SeededGenerator) {
         let t = store.value(view)
@@ -109,6 +151,8 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
     public func encode(_ x: UnsafePointer<Float>, rows: Int, into e: UnsafeMutablePointer<Float>, lde: Int) {
         let xp = SendableConstPointer(x), ep = SendablePointer(e), tp = SendableConstPointer(UnsafePointer(store.value(view)))
         let nl = config.levels, nf = config.featuresPerLevel
+        reserveCache(rows)
+        let cc = SendablePointer(cacheCorners), ct = SendablePointer(cacheCells)
         parallelFor(rows, minChunk: 128) { range in
             var corners = SIMD8<Int32>(), t = SIMD3<Float>(), k: Float = 0
             for r in range {
@@ -116,6 +160,8 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
                 o[0] = p[0]; o[1] = p[1]; o[2] = p[2]
                 for l in 0..<nl {
                     self.cell(p, level: l, corners: &corners, t: &t, scale: &k)
+                    cc[r * nl + l] = corners
+                    ct[r * nl + l] = SIMD4(t.x, t.y, t.z, k)
                     for f in 0..<nf { o[3 + l * nf + f] = 0 }
                     for c in 0..<8 {
                         let (w, _, _) = GridEncoding.weight(c, t, k)
@@ -125,20 +171,25 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
                 }
             }
         }
+        cachedX = x
+        cachedRows = rows
     }
 
     public func pullback(_ x: UnsafePointer<Float>, rows: Int, dE: UnsafePointer<Float>, ldde: Int,
-                         into out: UnsafeMutablePointer<Float>, accumulate: Bool, parameters: Bool) {
-        let xp = SendableConstPointer(x), dp = SendableConstPointer(dE), op = SendablePointer(out)
+                         into out: UnsafeMutablePointer<Float>?, accumulate: Bool, parameters: Bool) {
+        let cached = cache(for: x, rows: rows)
+        let xp = SendableConstPointer(x), dp = SendableConstPointer(dE)
         let tp = SendableConstPointer(UnsafePointer(store.value(view)))
         let nl = config.levels, nf = config.featuresPerLevel
+        if let out {
+        let op = SendablePointer(out)
         parallelFor(rows, minChunk: 128) { range in
             var corners = SIMD8<Int32>(), t = SIMD3<Float>(), k: Float = 0
             for r in range {
                 let p = xp.base + 3 * r, g = dp.base + r * ldde
                 var acc = SIMD3<Float>(g[0], g[1], g[2])
                 for l in 0..<nl {
-                    self.cell(p, level: l, corners: &corners, t: &t, scale: &k)
+                    self.lookup(cached, p, row: r, level: l, corners: &corners, t: &t, scale: &k)
                     let inside = self.insideMask(p)
                     for c in 0..<8 {
                         let (_, dw, _) = GridEncoding.weight(c, t, k)
@@ -153,18 +204,21 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
                 else { o[0] = acc.x; o[1] = acc.y; o[2] = acc.z }
             }
         }
+        }
         guard parameters else { return }
-        // ∂L/∂T[c] += w_c·dE_l (serial: corners of different points collide).
-        let grad = store.grad(view)
-        var corners = SIMD8<Int32>(), t = SIMD3<Float>(), k: Float = 0
-        for r in 0..<rows {
-            let p = x + 3 * r, g = dE + r * ldde
-            for l in 0..<nl {
-                cell(p, level: l, corners: &corners, t: &t, scale: &k)
-                for c in 0..<8 {
-                    let (w, _, _) = GridEncoding.weight(c, t, k)
-                    let row = grad + Int(corners[c])
-                    for f in 0..<nf { row[f] += w * g[3 + l * nf + f] }
+        // ∂L/∂T[c] += w_c·dE_l. Levels own disjoint table ranges, so the scatter is split by level.
+        let gp = SendablePointer(store.grad(view))
+        parallelFor(nl) { levels in
+            var corners = SIMD8<Int32>(), t = SIMD3<Float>(), k: Float = 0
+            for l in levels {
+                for r in 0..<rows {
+                    let p = xp.base + 3 * r, g = dp.base + r * ldde
+                    self.lookup(cached, p, row: r, level: l, corners: &corners, t: &t, scale: &k)
+                    for c in 0..<8 {
+                        let (w, _, _) = GridEncoding.weight(c, t, k)
+                        let row = gp.base + Int(corners[c])
+                        for f in 0..<nf { row[f] += w * g[3 + l * nf + f] }
+                    }
                 }
             }
         }
@@ -178,6 +232,7 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
 
     public func pushforward(_ x: UnsafePointer<Float>, rows: Int, tangent: UnsafePointer<Float>,
                             into dE: UnsafeMutablePointer<Float>, ldde: Int) {
+        let cached = cache(for: x, rows: rows)
         let xp = SendableConstPointer(x), tg = SendableConstPointer(tangent), dp = SendablePointer(dE)
         let tp = SendableConstPointer(UnsafePointer(store.value(view)))
         let nl = config.levels, nf = config.featuresPerLevel
@@ -188,7 +243,7 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
                 let o = dp.base + r * ldde
                 o[0] = tv.x; o[1] = tv.y; o[2] = tv.z
                 for l in 0..<nl {
-                    self.cell(p, level: l, corners: &corners, t: &t, scale: &k)
+                    self.lookup(cached, p, row: r, level: l, corners: &corners, t: &t, scale: &k)
                     let inside = self.insideMask(p)
                     for f in 0..<nf { o[3 + l * nf + f] = 0 }
                     for c in 0..<8 {
@@ -204,6 +259,7 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
 
     public func secondOrder(_ x: UnsafePointer<Float>, rows: Int, ge: UnsafePointer<Float>, ldge: Int,
                             barG: UnsafePointer<Float>, dX: UnsafeMutablePointer<Float>?) {
+        let cached = cache(for: x, rows: rows)
         let nl = config.levels, nf = config.featuresPerLevel
         if let dX {
             let xp = SendableConstPointer(x), gp = SendableConstPointer(ge), bp = SendableConstPointer(barG)
@@ -217,7 +273,7 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
                     let bi = b * inside
                     var acc = SIMD3<Float>()
                     for l in 0..<nl {
-                        self.cell(p, level: l, corners: &corners, t: &t, scale: &k)
+                        self.lookup(cached, p, row: r, level: l, corners: &corners, t: &t, scale: &k)
                         for c in 0..<8 {
                             let (_, _, h) = GridEncoding.weight(c, t, k)
                             let row = tp.base + Int(corners[c])
@@ -233,19 +289,22 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
                 }
             }
         }
-        // ∂L/∂T[c] += Ge_l·(Ḡ·∂w_c/∂x)
-        let grad = store.grad(view)
-        var corners = SIMD8<Int32>(), t = SIMD3<Float>(), k: Float = 0
-        for r in 0..<rows {
-            let p = x + 3 * r, g = ge + r * ldge
-            let b = SIMD3<Float>(barG[3 * r], barG[3 * r + 1], barG[3 * r + 2]) * insideMask(p)
-            for l in 0..<nl {
-                cell(p, level: l, corners: &corners, t: &t, scale: &k)
-                for c in 0..<8 {
-                    let (_, dw, _) = GridEncoding.weight(c, t, k)
-                    let a = (dw * b).sum()
-                    let row = grad + Int(corners[c])
-                    for f in 0..<nf { row[f] += a * g[3 + l * nf + f] }
+        // ∂L/∂T[c] += Ge_l·(Ḡ·∂w_c/∂x), split by level (disjoint table ranges).
+        let gp = SendablePointer(store.grad(view)), xp = SendableConstPointer(x)
+        let gep = SendableConstPointer(ge), bp = SendableConstPointer(barG)
+        parallelFor(nl) { levels in
+            var corners = SIMD8<Int32>(), t = SIMD3<Float>(), k: Float = 0
+            for l in levels {
+                for r in 0..<rows {
+                    let p = xp.base + 3 * r, g = gep.base + r * ldge
+                    let b = SIMD3<Float>(bp.base[3 * r], bp.base[3 * r + 1], bp.base[3 * r + 2]) * self.insideMask(p)
+                    self.lookup(cached, p, row: r, level: l, corners: &corners, t: &t, scale: &k)
+                    for c in 0..<8 {
+                        let (_, dw, _) = GridEncoding.weight(c, t, k)
+                        let a = (dw * b).sum()
+                        let row = gp.base + Int(corners[c])
+                        for f in 0..<nf { row[f] += a * g[3 + l * nf + f] }
+                    }
                 }
             }
         }

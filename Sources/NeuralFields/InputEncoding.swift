@@ -10,10 +10,10 @@ public protocol InputEncoding: AnyObject, Sendable {
     var hasParameters: Bool { get }
     /// E (N×D, row stride lde) = e(x); x is N×3.
     func encode(_ x: UnsafePointer<Float>, rows: Int, into e: UnsafeMutablePointer<Float>, lde: Int)
-    /// out (N×3) (+)= Jᵀ·dE, and parameter gradients ∂L/∂T += (∂e/∂T)ᵀ·dE when `parameters`.
-    /// This is both the backward of `encode` and the spatial gradient (dE = Ge).
+    /// out (N×3) (+)= Jᵀ·dE when `out` is given, and parameter gradients ∂L/∂T += (∂e/∂T)ᵀ·dE
+    /// when `parameters`. This is both the backward of `encode` and the spatial gradient (dE = Ge).
     func pullback(_ x: UnsafePointer<Float>, rows: Int, dE: UnsafePointer<Float>, ldde: Int,
-                  into out: UnsafeMutablePointer<Float>, accumulate: Bool, parameters: Bool)
+                  into out: UnsafeMutablePointer<Float>?, accumulate: Bool, parameters: Bool)
     /// dE (N×D) = J·t for tangents t (N×3): Ḡe from Ḡ = ∂L/∂(∇ₓf).
     func pushforward(_ x: UnsafePointer<Float>, rows: Int, tangent: UnsafePointer<Float>,
                      into dE: UnsafeMutablePointer<Float>, ldde: Int)

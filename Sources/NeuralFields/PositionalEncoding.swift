@@ -32,7 +32,8 @@ public final class PositionalEncoding: InputEncoding, @unchecked Sendable {
     }
 
     public func pullback(_ x: UnsafePointer<Float>, rows: Int, dE: UnsafePointer<Float>, ldde: Int,
-                         into out: UnsafeMutablePointer<Float>, accumulate: Bool, parameters: Bool) {
+                         into out: UnsafeMutablePointer<Float>?, accumulate: Bool, parameters: Bool) {
+        guard let out else { return }
         let xp = SendableConstPointer(x), dp = SendableConstPointer(dE), op = SendablePointer(out), nf = frequencies
         parallelFor(rows, minChunk: 256) { range in
             for r in range {

@@ -52,6 +52,8 @@ public enum EncodingConfig: Sendable, Equatable, Codable {
 /// Use: `forward(points:count:gradient:)` → `sdf`, `features`, `gradient` (N×3 = ∇ₓf);
 /// then `backward(dSDF:dFeatures:dGradient:dPoints:)` accumulates ∂L/∂θ into `store.grads`
 /// (exact double backward through ∇ₓf) and optionally writes ∂L/∂x.
+/// Results live in the network's workspaces until the next `forward`; one network serves one
+/// thread at a time (its own work is spread across the cores inside).
 public final class SDFNetwork: @unchecked Sendable {
     public let config: SDFNetworkConfig
     public let store = ParameterStore()
@@ -61,7 +63,6 @@ public final class SDFNetwork: @unchecked Sendable {
     private let grads = FloatBuffer()
     private let dY = FloatBuffer()
     private let barGe = FloatBuffer()
-    private let dxScratch = FloatBuffer()
     public private(set) var count = 0
     private var hasGradient = false
 
@@ -115,7 +116,6 @@ public final class SDFNetwork: @unchecked Sendable {
         mlp.prepare(rows: rows, inputGradient: gradient)
         points.reserve(rows * 3); grads.reserve(rows * 3)
         dY.reserve(rows * outputWidth); barGe.reserve(rows * encoding.outputDimension)
-        dxScratch.reserve(rows * 3)
     }
 
     /// Evaluates f_θ at `count` points (x, y, z interleaved) and, if `gradient`, ∇ₓf.
@@ -162,8 +162,7 @@ public final class SDFNetwork: @unchecked Sendable {
         }
         let dE = mlp.backward(dY: dyPtr, barGe: bg)
         if dPoints != nil || encoding.hasParameters {
-            encoding.pullback(points.base, rows: n, dE: dE, ldde: d0, into: dPoints ?? dxScratch.base,
-                              accumulate: false, parameters: true)
+            encoding.pullback(points.base, rows: n, dE: dE, ldde: d0, into: dPoints, accumulate: false, parameters: true)
         }
         if let dGradient, hasGradient {
             encoding.secondOrder(points.base, rows: n, ge: mlp.inputGradient, ldge: d0, barG: dGradient, dX: dPoints)

@@ -10,7 +10,9 @@ public enum VectorMath {
 
     @inlinable @inline(__always)
     public static func exp(_ x: V) -> V {
-        let xc = x.clamped(lowerBound: V(repeating: -87.0), upperBound: V(repeating: 88.0))
+        // (selects, not clamped(): the generic pointwiseMin/Max are not inlined)
+        let lo = V(repeating: -87.0), hi = V(repeating: 88.0)
+        let xc = x.replacing(with: lo, where: x .< lo).replacing(with: hi, where: x .> hi)
         // t = x·log2(e) + 1.5·2²³: its low mantissa bits hold k = round(x·log2 e).
         let magic = V(repeating: 12582912.0)
         let t = xc * V(repeating: 1.44269504088896341) + magic

@@ -114,6 +114,7 @@ extension SDFNetwork {
     public static func load(from url: URL) throws -> SDFNetwork {
         let (config, values, views) = try WeightsFile.decode(try AtomicFile.read(url), kind: "sdf",
                                                              as: SDFNetworkConfig.self)
+        try config.validate()
         let net = SDFNetwork(config: config)
         guard net.store.views == views else { throw SiderError(.badModel, "weights file layout does not match its config") }
         net.store.valueArray = values
@@ -129,9 +130,35 @@ extension RenderingNetwork {
     public static func load(from url: URL) throws -> RenderingNetwork {
         let (config, values, views) = try WeightsFile.decode(try AtomicFile.read(url), kind: "rendering",
                                                              as: RenderingNetworkConfig.self)
+        try config.validate()
         let net = RenderingNetwork(config: config)
         guard net.store.views == views else { throw SiderError(.badModel, "weights file layout does not match its config") }
         net.store.valueArray = values
         return net
+    }
+}
+
+extension SDFNetworkConfig {
+    /// Throws `.badModel` for sizes no SIDER network has (guards loading damaged files).
+    public func validate() throws {
+        let ok = (1...64).contains(hidden.count) && hidden.allSatisfy { (1...8192).contains($0) }
+            && (0...4096).contains(featureSize) && skips.allSatisfy { (1..<hidden.count + 1).contains($0) }
+            && beta > 0 && beta.isFinite && initialRadius.isFinite
+        let encodingOK: Bool
+        switch encoding {
+        case .positional(let f): encodingOK = (0...16).contains(f)
+        case .grid(let g): encodingOK = (1...32).contains(g.levels) && (1...16).contains(g.featuresPerLevel)
+            && (1...4096).contains(g.baseResolution) && g.growth >= 1 && g.growth <= 4 && (4...24).contains(g.log2TableSize)
+        }
+        guard ok && encodingOK else { throw SiderError(.badModel, "weights file describes an implausible geometry network") }
+    }
+}
+
+extension RenderingNetworkConfig {
+    public func validate() throws {
+        guard (1...64).contains(hidden.count), hidden.allSatisfy({ (1...8192).contains($0) }),
+              (0...4096).contains(featureSize), (0...16).contains(pointFrequencies), (0...16).contains(viewFrequencies) else {
+            throw SiderError(.badModel, "weights file describes an implausible rendering network")
+        }
     }
 }

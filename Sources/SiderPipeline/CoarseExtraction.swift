@@ -11,7 +11,11 @@ import SiderCore
 /// centre's value, which has the right sign. The other blocks' lattice points are evaluated.
 public enum CoarseExtraction {
     /// Lattice evaluation of the SDF (mesh units) covering `box`.
-    public static func grid(_ sdf: CoarseSDF, box: BoundingBox, resolution: Int, block: Int = 8) throws -> ScalarGrid {
+    public static func grid(_ sdf: CoarseSDF, box: BoundingBox, resolution: Int, block: Int = 4) throws -> ScalarGrid {
+        try withBLASThreads(for: sdf.network) { try evaluateGrid(sdf, box: box, resolution: resolution, block: block) }
+    }
+
+    static func evaluateGrid(_ sdf: CoarseSDF, box: BoundingBox, resolution: Int, block: Int) throws -> ScalarGrid {
         let layout = GridLayout(covering: box, resolution: resolution)
         let dims = layout.dims, h = layout.spacing.x
         let nb = (dims &- 1 &+ (block - 1)) / block

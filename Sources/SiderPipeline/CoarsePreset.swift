@@ -36,7 +36,7 @@ public struct CoarsePreset: Sendable, Equatable, Codable {
     public init(name: String, network: SDFNetworkConfig, iterations: Int, batchSize: Int, poolSize: Int,
                 nearFraction: Float = 0.45, farFraction: Float = 0.35, sigmaNear: Float = 0.004, sigmaFar: Float = 0.04,
                 eikonalWeight: Float = 0.1, learningRate: LearningRateSchedule,
-                thicknessFraction: Float = 0.002, meshResolution: Int = 256, isoCells: Float = 0.75, seed: UInt64 = 1) {
+                thicknessFraction: Float = 0.002, meshResolution: Int = 256, isoCells: Float = 0.5, seed: UInt64 = 1) {
         self.name = name; self.network = network; self.iterations = iterations; self.batchSize = batchSize
         self.poolSize = poolSize; self.nearFraction = nearFraction; self.farFraction = farFraction
         self.sigmaNear = sigmaNear; self.sigmaFar = sigmaFar; self.eikonalWeight = eikonalWeight
@@ -54,11 +54,11 @@ public struct CoarsePreset: Sendable, Equatable, Codable {
     public static let fast = CoarsePreset(
         name: "fast",
         network: SDFNetworkConfig(
-            encoding: .grid(GridEncodingConfig(levels: 12, featuresPerLevel: 2, baseResolution: 16, growth: 1.38,
-                                               log2TableSize: 17)),
+            encoding: .grid(GridEncodingConfig(levels: 8, featuresPerLevel: 2, baseResolution: 16, growth: 1.5,
+                                               log2TableSize: 15)),
             hidden: [64, 64], skips: [], featureSize: 32, beta: 100, weightNorm: true, initialRadius: 0.6),
-        iterations: 1500, batchSize: 4096, poolSize: 200_000,
-        learningRate: .warmupCosine(1e-2, end: 3e-4, warmup: 50, steps: 1500),
+        iterations: 600, batchSize: 2048, poolSize: 100_000,
+        learningRate: .warmupCosine(1e-2, end: 3e-4, warmup: 30, steps: 600),
         meshResolution: 256)
 
     public static func named(_ name: String) -> CoarsePreset? {

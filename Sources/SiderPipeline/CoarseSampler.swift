@@ -47,3 +47,17 @@ public struct CoarseSamples: Sendable {
         }
     }
 }
+
+extension TriangleMesh {
+    /// The same mesh with its triangles in a canonical order (each rotated to start at its
+    /// smallest index, orientation kept, then sorted), so that sampling — and hence the coarse
+    /// stage — does not depend on the order a mesh's triangles were produced in.
+    func canonicalFaceOrder() -> TriangleMesh {
+        var m = self
+        m.faces = faces.map { t -> SIMD3<Int32> in
+            if t.x <= t.y && t.x <= t.z { return t }
+            return t.y <= t.z ? SIMD3(t.y, t.z, t.x) : SIMD3(t.z, t.x, t.y)
+        }.sorted { ($0.x, $0.y, $0.z) < ($1.x, $1.y, $1.z) }
+        return m
+    }
+}

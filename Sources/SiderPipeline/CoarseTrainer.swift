@@ -33,7 +33,7 @@ public struct CoarseSDF: @unchecked Sendable {
 /// λ·mean(‖∇ₓf‖ − 1)² (Eq. 4–7) over batches drawn from the pool 𝒫, with Adam.
 ///
 /// The eikonal term's gradient in θ goes through the exact double backward of `SDFNetwork`.
-/// Deterministic given the preset's seed.
+/// Deterministic given the preset's seed (and independent of the mesh's triangle order).
 public final class CoarseTrainer {
     public let preset: CoarsePreset
     public let mesh: TriangleMesh
@@ -52,6 +52,7 @@ public final class CoarseTrainer {
             throw SiderError(.badInput, "coarse preset needs iterations ≥ 0 and poolSize ≥ batchSize > 0")
         }
         self.preset = preset
+        let mesh = mesh.canonicalFaceOrder()
         self.mesh = mesh
         let box = mesh.boundingBox
         guard box.diagonal > 0, box.diagonal.isFinite else { throw SiderError(.badInput, "coarse mesh is degenerate") }
@@ -65,6 +66,10 @@ public final class CoarseTrainer {
 
     /// Runs the optimisation; `every` sets how often a log record is kept (and passed to `progress`).
     public func train(every: Int = 50, progress: ((CoarseLossRecord) -> Void)? = nil) throws -> CoarseSDF {
+        try withBLASThreads(for: network) { try trainSteps(every: every, progress: progress) }
+    }
+
+    private func trainSteps(every: Int, progress: ((CoarseLossRecord) -> Void)?) throws -> CoarseSDF {
         let n = preset.batchSize, lambda = preset.eikonalWeight
         let adam = Adam(store: network.store, learningRate: preset.learningRate.rate(at: 0))
         var batch = [Float](repeating: 0, count: 3 * n)
@@ -82,30 +87,16 @@ public final class CoarseTrainer {
                 batch[3 * i + 2] = samples.points[3 * j + 2]
                 target[i] = samples.targets[j]
             }
-            batch.withUnsafeBufferPointer { network.forward(points: $0.baseAddress!, count: n, gradient: true) }
-            var geo: Double = 0, eik: Double = 0
-            let inv = 1 / Float(n)
-            for i in 0..<n {
-                let r = network.sdf(i) - target[i]
-                geo += Double(abs(r))
-                dS[i] = r > 0 ? inv : (r < 0 ? -inv : 0)
-                let g = SIMD3<Float>(network.gradient[3 * i], network.gradient[3 * i + 1], network.gradient[3 * i + 2])
-                let len = max((g * g).sum().squareRoot(), 1e-12)
-                eik += Double((len - 1) * (len - 1))
-                let k = lambda * 2 * (len - 1) / len * inv
-                dG[3 * i] = k * g.x; dG[3 * i + 1] = k * g.y; dG[3 * i + 2] = k * g.z
-            }
+            network.store.zeroGrads()
+            let (geo, eik) = CoarseLoss.accumulateGradients(network, points: batch, targets: target, lambda: lambda,
+                                                            dS: &dS, dG: &dG)
             guard geo.isFinite, eik.isFinite else {
                 throw SiderError(.numerical, "coarse stage diverged at step \(step) (NaN/Inf loss)")
             }
-            network.store.zeroGrads()
-            dS.withUnsafeBufferPointer { sp in dG.withUnsafeBufferPointer { gp in
-                network.backward(dSDF: sp.baseAddress, dFeatures: nil, dGradient: gp.baseAddress)
-            } }
             adam.learningRate = preset.learningRate.rate(at: step)
             adam.step()
             if step % every == 0 || step == preset.iterations - 1 {
-                let g = Float(geo / Double(n)), e = Float(eik / Double(n))
+                let g = Float(geo), e = Float(eik)
                 let rec = CoarseLossRecord(step: step, geometric: g, eikonal: e, total: g + lambda * e,
                                            learningRate: adam.learningRate, seconds: clock.seconds)
                 log.append(rec)
@@ -122,4 +113,16 @@ public final class CoarseTrainer {
         for r in log { s += "\(r.step),\(r.geometric),\(r.eikonal),\(r.total),\(r.learningRate),\(String(format: "%.3f", r.seconds))\n" }
         return s
     }
+}
+
+/// Runs `body` with OpenBLAS on one thread when `network` is small (< 100k multiply–adds per
+/// point): its products are then too small to split, and OpenBLAS's idle workers spin
+/// (sched_yield) against our own `parallelFor` workers — measured as ~20% of a fast-preset run.
+/// Large networks keep OpenBLAS's threads.
+public func withBLASThreads<T>(for network: SDFNetwork, _ body: () throws -> T) rethrows -> T {
+    guard network.macsPerPoint < 100_000 else { return try body() }
+    let old = BLAS.threads
+    BLAS.setThreads(1)
+    defer { BLAS.setThreads(old) }
+    return try body()
 }

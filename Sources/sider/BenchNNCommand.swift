@@ -45,7 +45,8 @@ struct BenchNN: ParsableCommand {
         let macs = Double(net.macsPerPoint) * Double(points)
         let last = net.mlp.layers[net.mlp.layers.count - 1]
         let hiddenMacs = macs - Double(last.inputs * last.outputs) * Double(points)
-        print("preset \(preset.name): \(net.store.count) parameters, \(net.macsPerPoint) MACs/point")
+        withBLASThreads(for: net) {
+        print("preset \(preset.name): \(net.store.count) parameters, \(net.macsPerPoint) MACs/point, BLAS threads \(BLAS.threads)")
         x.withUnsafeBufferPointer { xp in dS.withUnsafeBufferPointer { sp in dG.withUnsafeBufferPointer { gp in
             let fwd = Bench.time(runs: runs) { net.forward(points: xp.baseAddress!, count: points, gradient: false) }
             let fb = Bench.time(runs: runs) {
@@ -62,10 +63,11 @@ struct BenchNN: ParsableCommand {
             for (label, t, flops) in [("forward", fwd, 2 * macs), ("forward+backward", fb, 6 * macs),
                                       ("forward+backward+eikonal", eik, 6 * macs + 6 * hiddenMacs)] {
                 let gflops = flops / (t.min * 1e-3) / 1e9
-                print(String(format: "  %-26@ %10.0f points/s  %7.1f GFLOP/s  (%.0f%% of SGEMM)  [%.1f ms]",
-                             label as NSString, Double(points) / (t.min * 1e-3), gflops, 100 * gflops / sgemm, t.min))
+                print("  " + label.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: "%10.0f points/s  %7.1f GFLOP/s  (%.0f%% of SGEMM)  [%.1f ms]",
+                             Double(points) / (t.min * 1e-3), gflops, 100 * gflops / sgemm, t.min))
             }
         } } }
+        }
     }
 
     static func sgemmGFLOPS(n: Int, runs: Int) -> Double {

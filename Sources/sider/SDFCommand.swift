@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Geometry
+import ImageIO
+import Landmarks
 import NeuralFields
 import SiderCore
 import SiderPipeline
@@ -8,11 +10,12 @@ import SiderPipeline
 /// `sider sdf MESH [--preset paper|fast] [--out DIR]`: the coarse stage (Eq. 4–7) on any mesh.
 /// Writes DIR/coarse.obj (or .ply, the marching-cubes surface), DIR/loss.csv (the loss curve),
 /// DIR/sdf.sidernn (f_θ's weights) and DIR/coarse.json (settings, timings, accuracy).
+/// MESH may also be a photo (jpg, png, ppm): its MediaPipe 468-vertex face mesh is used.
 struct SDFCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sdf", abstract: "Train the coarse SDF of a mesh and extract its surface.")
 
-    @Argument(help: "Input mesh (OBJ or PLY).")
+    @Argument(help: "Input mesh (OBJ or PLY), or a photo whose 468-vertex face mesh to use.")
     var mesh: String
 
     @Option(help: "Preset: paper or fast.")
@@ -40,10 +43,27 @@ struct SDFCommand: ParsableCommand {
         var trainSeconds: Double
         var extractSeconds: Double
         var totalSeconds: Double
+        /// Process CPU seconds (user + system) of training + extraction: the load-independent cost.
+        var cpuSeconds: Double
         var metrics: CoarseMetrics
         var meanAbsSDFAtSurfacePercentOfDiagonal: Float
         var chamferPercentOfDiagonal: Float?
         var extractedVertices: Int
+    }
+
+    /// A mesh file, or the MediaPipe face mesh (468 vertices, pixel units) of a photo's largest face.
+    static func loadMesh(_ url: URL) throws -> TriangleMesh {
+        guard ["jpg", "jpeg", "png", "ppm"].contains(url.pathExtension.lowercased()) else { return try MeshIO.load(url) }
+        let photo = try ImageDecoder.load(url)
+        let (_, face) = try FaceLandmarker().run(photo)
+        return TriangleMesh(vertices: face.points468, faces: try FaceMeshTopology.triangles())
+    }
+
+    /// User + system CPU seconds of this process so far.
+    static func cpuSeconds() -> Double {
+        var u = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &u)
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) * 1e-6
     }
 
     func run() throws {
@@ -62,8 +82,9 @@ struct SDFCommand: ParsableCommand {
             }
             if let seed { p.seed = seed }
             guard format == "obj" || format == "ply" else { throw SiderError(.badInput, "--format must be obj or ply") }
-            let input = try MeshIO.load(URL(fileURLWithPath: mesh))
+            let input = try Self.loadMesh(URL(fileURLWithPath: mesh))
             let dir = URL(fileURLWithPath: out, isDirectory: true)
+            let cpu0 = Self.cpuSeconds()
             let total = Stopwatch()
             let trainer = try CoarseTrainer(mesh: input, preset: p)
             print("coarse stage: \(input.vertices.count) vertices, \(input.faces.count) faces, preset \(p.name), "
@@ -77,19 +98,23 @@ struct SDFCommand: ParsableCommand {
             let surface = try CoarseExtraction.mesh(sdf, around: input, resolution: p.meshResolution, isoCells: p.isoCells)
             let extractSeconds = clock.seconds
             let totalSeconds = total.seconds
+            let cpuSeconds = Self.cpuSeconds() - cpu0
             let metrics = try CoarseMetrics.measure(sdf, mesh: input, extracted: surface)
             try MeshIO.save(surface, to: dir.appendingPathComponent("coarse.\(format)"))
+            if URL(fileURLWithPath: mesh).pathExtension.lowercased() != format {
+                try MeshIO.save(input, to: dir.appendingPathComponent("input.\(format)"))
+            }
             try AtomicFile.write(trainer.logCSV, to: dir.appendingPathComponent("loss.csv"))
             try sdf.network.save(to: dir.appendingPathComponent("sdf.sidernn"))
             let summary = Summary(preset: p, vertices: input.vertices.count, faces: input.faces.count,
-                                  trainSeconds: trainSeconds, extractSeconds: extractSeconds, totalSeconds: totalSeconds,
+                                  trainSeconds: trainSeconds, extractSeconds: extractSeconds, totalSeconds: totalSeconds, cpuSeconds: cpuSeconds,
                                   metrics: metrics, meanAbsSDFAtSurfacePercentOfDiagonal: 100 * metrics.meanAbsSDFAtSurfaceFraction,
                                   chamferPercentOfDiagonal: metrics.chamferFraction.map { 100 * $0 },
                                   extractedVertices: surface.vertices.count)
             try AtomicFile.writeJSON(summary, to: dir.appendingPathComponent("coarse.json"))
-            print(String(format: "trained in %.1f s, extracted in %.1f s (total %.1f s); mean |f| at surface %.3f%% of D, "
+            print(String(format: "trained in %.1f s, extracted in %.1f s (total %.1f s, %.1f CPU s); mean |f| at surface %.3f%% of D, "
                          + "fit error %.3f%% of D, Chamfer %@ of D",
-                         trainSeconds, extractSeconds, totalSeconds, 100 * metrics.meanAbsSDFAtSurfaceFraction,
+                         trainSeconds, extractSeconds, totalSeconds, cpuSeconds, 100 * metrics.meanAbsSDFAtSurfaceFraction,
                          100 * metrics.meanAbsErrorAtSurface / metrics.diagonal,
                          metrics.chamferFraction.map { String(format: "%.3f%%", 100 * $0) } ?? "n/a"))
             print("wrote \(dir.path)/{coarse.\(format), loss.csv, sdf.sidernn, coarse.json}")
