@@ -9,7 +9,6 @@ extension Sider {
         TFLiteCommand.self,
         LandmarksCommand.self,
         Bench.self,
-        BenchGeometryCommand.self,
         FitCommand.self,
         SDFCommand.self,
         ReconstructCommand.self,
