@@ -24,6 +24,10 @@ enum JPEGDecoder {
             throw SiderError(.badInput, "\(name): damaged JPEG header (\(errorString(handle)))")
         }
         let w = Int(width), h = Int(height)
+        // A file cut before its frame header parses as a header of size 0×0.
+        guard w > 0, h > 0 else {
+            throw SiderError(.badInput, "\(name): truncated or damaged JPEG (no frame header)")
+        }
         try ImageDecoder.checkSize(width: w, height: h, name: name)
 
         let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)

@@ -34,6 +34,10 @@ struct BadInputTests {
         #expect(e?.message.contains("half.jpg") == true)
         // Header only (SOI + a few segments) also fails cleanly.
         Fixture.expectSiderError { _ = try ImageDecoder.decode(data.prefix(10)) }
+        for cut in [100, 400, 2000] {
+            let early = Fixture.expectSiderError { _ = try ImageDecoder.decode(data.prefix(cut), name: "cut.jpg") }
+            #expect(early?.message.contains("truncated") == true, "\(cut) bytes: \(early?.message ?? "-")")
+        }
         Fixture.expectSiderError { _ = try ImageDecoder.decode(Data([0xFF, 0xD8, 0xFF])) }
     }
 
