@@ -14,11 +14,15 @@ struct ConvertImageCommand: ParsableCommand {
     @Argument(help: "Output PNG (omit to only decode and report).") var output: String?
     @Option(help: "Shrink so that the longer side is at most this many pixels.") var maxSide: Int?
     @Option(help: "Decode this many times and report the median time.") var `repeat`: Int = 1
+    @Flag(help: "Replace OUTPUT if it exists.") var force = false
     @Flag(help: "Also time a 256×256 rotated affine warp, a resize to half size and to 1/8 size.") var timing = false
 
     func run() throws {
         do {
             let url = URL(fileURLWithPath: input)
+            if let output, !force, FileManager.default.fileExists(atPath: output) {
+                throw SiderError(.badInput, "\(output) exists; pass --force to replace it")
+            }
             var times: [Double] = []
             var image = RGBImage(width: 0, height: 0)
             for _ in 0..<max(1, `repeat`) {

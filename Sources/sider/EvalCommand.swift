@@ -42,6 +42,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out: String = "out/eval"
 
+    @Flag(help: "Write into --out even if it holds files that sider did not write.")
+    var force = false
+
     @Option(help: "Name of this method in the plot legend.")
     var label: String = "prediction"
 
@@ -75,9 +78,9 @@ struct EvalCommand: ParsableCommand {
             var options = NoWEvaluation.Options()
             options.refine = !noRefine
             options.curveMaxError = maxError
+            let dir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "eval", force: force)
             let result = try NoWEvaluation.evaluate(scan: scan, scanLandmarks: gtLM, predicted: predicted,
                                                     predictedLandmarks: predLM.landmarks, label: label, options: options)
-            let dir = URL(fileURLWithPath: out, isDirectory: true)
             let report = EvalReport(predictedMesh: predURL.path, scan: gtURL.path, label: label,
                                     predictedLandmarkSource: predLM.source, result: result)
             try AtomicFile.writeJSON(report, to: dir.appendingPathComponent("eval.json"))

@@ -18,6 +18,9 @@ struct RenderScanCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out: String = "out/render-scan"
 
+    @Flag(help: "Write into --out even if it holds files that sider did not write.")
+    var force = false
+
     @Option(help: "Textured scan (OBJ with v/vt faces; texture: same name .jpg). Default: the james scan.")
     var scan: String?
 
@@ -36,11 +39,11 @@ struct RenderScanCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let objURL = try scan.map { URL(fileURLWithPath: $0) } ?? DataPaths.require(DataPaths.scan("james.obj"))
+            let dir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "render-scan", force: force)
             let clock = Stopwatch()
             let gt = try GroundTruthCase.make(obj: objURL, landmarkFile: landmarks.map { URL(fileURLWithPath: $0) },
                                               texture: texture.map { URL(fileURLWithPath: $0) }, seed: seed,
                                               size: size, supersampling: supersampling)
-            let dir = URL(fileURLWithPath: out, isDirectory: true)
             try gt.save(to: dir)
             let render = gt.render, scene = gt.render.scene
             print(String(format: "seed %llu: yaw %.1f°, pitch %.1f°, roll %.1f°, f %.1f px, %d of %d landmarks visible, %.2f s → %@",

@@ -24,6 +24,9 @@ struct SDFCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out: String = "sdf-out"
 
+    @Flag(help: "Write into --out even if it holds files that sider did not write.")
+    var force = false
+
     @Option(help: "Override the preset's number of steps.")
     var iterations: Int?
 
@@ -83,7 +86,7 @@ struct SDFCommand: ParsableCommand {
             if let seed { p.seed = seed }
             guard format == "obj" || format == "ply" else { throw SiderError(.badInput, "--format must be obj or ply") }
             let input = try Self.loadMesh(URL(fileURLWithPath: mesh))
-            let dir = URL(fileURLWithPath: out, isDirectory: true)
+            let dir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "sdf", force: force)
             let cpu0 = Self.cpuSeconds()
             let total = Stopwatch()
             let trainer = try CoarseTrainer(mesh: input, preset: p)
