@@ -67,6 +67,7 @@ public struct CoarsePriorRecord: Codable, Sendable, Equatable {
 /// the crop camera with the crop undone: f/s, c/s + origin (s = crop pixels per photo pixel).
 /// The excluded regions are the eyes (iBUG 36–41, 42–47) and the inner mouth (60–67).
 public struct FaceFrontEnd {
+    /// The photo (EXIF-rotated), the detail stage's target.
     public var photo: RGBImage
     /// The face's landmarks in photo pixels (centres at integer + 0.5).
     public var landmarks: FaceLandmarks
