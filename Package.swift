@@ -55,7 +55,8 @@ let package = Package(
         .testTarget(name: "MorphableModelsTests", dependencies: ["MorphableModels", "Geometry"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralFieldsTests", dependencies: ["NeuralFields"]),
-        .testTarget(name: "SiderPipelineTests", dependencies: ["SiderPipeline", "Geometry", "NeuralFields", "ImageIO"]),
+        .testTarget(name: "SiderPipelineTests",
+                    dependencies: ["SiderPipeline", "Geometry", "NeuralFields", "ImageIO", "Landmarks", "MorphableModels"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Geometry"]),
     ]
 )

@@ -15,6 +15,8 @@ import SiderCore
 ///    propagated across shared edges so that neighbours traverse them in opposite directions.
 /// The result is MediaPipe's own winding: on a frontal face the normals
 /// (b − a) × (c − a) point towards the camera (negative z in MediaPipe's landmark frame).
+/// The list is in a canonical order (each triangle starting at its smallest vertex, sorted), the
+/// same in every process, so meshes built on it are reproducible.
 public enum FaceMeshTopology {
     public static let vertexCount = 468
 
@@ -124,6 +126,16 @@ public enum FaceMeshTopology {
         guard result.count == faces.count else {
             throw SiderError(.badInput, "FACEMESH_TESSELATION mesh is not connected")
         }
-        return result
+        return canonicalOrder(result)
+    }
+
+    /// The triangles in a fixed order, whatever order the sets above were walked in: each one
+    /// rotated (winding kept) to start at its smallest vertex, then sorted lexicographically.
+    static func canonicalOrder(_ triangles: [SIMD3<Int32>]) -> [SIMD3<Int32>] {
+        triangles.map { t -> SIMD3<Int32> in
+            if t.y < t.x && t.y < t.z { return SIMD3(t.y, t.z, t.x) }
+            if t.z < t.x && t.z < t.y { return SIMD3(t.z, t.x, t.y) }
+            return t
+        }.sorted { a, b in (a.x, a.y, a.z) < (b.x, b.y, b.z) }
     }
 }

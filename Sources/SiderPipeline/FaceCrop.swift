@@ -65,4 +65,12 @@ public struct FaceCrop: Codable, Sendable, Equatable {
                              cx: (photo.cx - originX) * s, cy: (photo.cy - originY) * s,
                              width: size, height: size)
     }
+
+    /// The inverse of `cameraInCrop`: the photo's camera (`width`×`height`) when `crop` is the
+    /// camera seen in the crop, f = f'/s, c = c'/s + origin.
+    public func cameraInPhoto(_ crop: PinholeCamera, width: Int, height: Int) -> PinholeCamera {
+        let s = scale
+        return PinholeCamera(fx: crop.fx / s, fy: crop.fy / s, cx: crop.cx / s + originX, cy: crop.cy / s + originY,
+                             width: width, height: height)
+    }
 }

@@ -14,11 +14,13 @@ public struct ReconstructionInput {
     public var cropPoints: [SIMD2<Float>]
     /// Polygons (photo pixels) left out of the face region (eyes, inner mouth).
     public var excludedRegions: [[SIMD2<Float>]]
+    /// Which prior the coarse mesh is, for `run.json` (nil: not recorded).
+    public var coarsePrior: CoarsePriorRecord?
 
     public init(photo: RGBImage, photoCamera: PinholeCamera, coarseMesh: TriangleMesh, cropPoints: [SIMD2<Float>],
-                excludedRegions: [[SIMD2<Float>]] = []) {
+                excludedRegions: [[SIMD2<Float>]] = [], coarsePrior: CoarsePriorRecord? = nil) {
         self.photo = photo; self.photoCamera = photoCamera; self.coarseMesh = coarseMesh
-        self.cropPoints = cropPoints; self.excludedRegions = excludedRegions
+        self.cropPoints = cropPoints; self.excludedRegions = excludedRegions; self.coarsePrior = coarsePrior
     }
 }
 
@@ -137,7 +139,7 @@ public enum Reconstruction {
         let report = RunReport(version: SiderCore.version, input: options.inputName, photoWidth: input.photo.width,
                                photoHeight: input.photo.height, preset: preset, seed: preset.detail.seed,
                                ablation: preset.detail.ablation, crop: crop, cameraPhoto: CameraRecord(input.photoCamera),
-                               cameraCrop: CameraRecord(camera), frame: frame, rays: rays.count,
+                               cameraCrop: CameraRecord(camera), coarsePrior: input.coarsePrior, frame: frame, rays: rays.count,
                                finalHitFraction: Float(hits) / Float(rays.count), coarseLoss: trainer.log,
                                lossCurve: optimizer.state.curve.records, iterations: optimizer.state.iteration,
                                stopReason: reason, nonFiniteEvents: optimizer.state.nonFiniteEvents,

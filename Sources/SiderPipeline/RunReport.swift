@@ -32,6 +32,8 @@ public struct RunReport: Codable, Sendable {
     public var crop: FaceCrop
     public var cameraPhoto: CameraRecord
     public var cameraCrop: CameraRecord
+    /// The coarse prior (landmark mesh or FLAME) and how well its landmarks meet the detected ones.
+    public var coarsePrior: CoarsePriorRecord?
     /// Camera coordinates → f_θ's frame: x_n = (x − center)/scale.
     public var frame: CoarseFrame
     public var coordinateFrame = "camera coordinates (OpenCV: x right, y down, z forward, metres); images are the crop's pixels, centres at integer + 0.5"

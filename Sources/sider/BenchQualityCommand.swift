@@ -4,9 +4,10 @@ import Foundation
 import SiderCore
 import SiderPipeline
 
-/// `sider bench quality [--cases N] [--seed S] [--preset fast|paper] [--out DIR]`: renders N
-/// views of the james scan, reconstructs each as a user's photo (coarse prior and SIDER detail,
-/// one preset) and prints the NoW / normal-error / time table (`QualityBenchmark`).
+/// `sider bench quality [--cases N] [--seed S] [--preset fast|paper] [--flame FILE] [--out DIR]`:
+/// renders N views of the james scan, reconstructs each as a user's photo (coarse prior — the
+/// landmark mesh, or FLAME with `--flame` — and SIDER detail, one preset) and prints the NoW /
+/// normal-error / time table (`QualityBenchmark`).
 struct BenchQualityCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quality",
@@ -18,6 +19,7 @@ struct BenchQualityCommand: ParsableCommand {
     @Option(help: "Render side in pixels.") var size = 512
     @Option(help: "Output folder.") var out = "out/bench-quality"
     @Flag(help: "No progress bars (stage lines are still printed).") var quiet = false
+    @OptionGroup var flameOptions: FLAMEOptions
 
     func run() throws {
         try reportingErrors {
@@ -30,6 +32,7 @@ struct BenchQualityCommand: ParsableCommand {
             options.preset = detail
             options.renderSize = size
             options.showProgress = !quiet
+            options.coarsePrior = try flameOptions.coarsePrior()
             let report = try QualityBenchmark.run(options) { line in
                 FileHandle.standardError.write(Data("quality: \(line)\n".utf8))
             }

@@ -5,6 +5,7 @@ import ImageIO
 import Landmarks
 import MorphableModels
 import SiderCore
+import SiderPipeline
 
 /// `sider fit IMAGE [--flame FILE --landmark-embedding FILE] [--out DIR]`: the coarse geometry of
 /// paper Sect. 3.2. Detects the face, crops a square around it resized to `--size` (256, as the
@@ -20,12 +21,7 @@ struct FitCommand: ParsableCommand {
     @Argument(help: "Photo (JPEG, PNG or PPM).")
     var image: String
 
-    @Option(help: "FLAME model (generic_model.pkl, flame2023.pkl or .npz); default $SIDER_FLAME. Without one the landmark-mesh prior is used.")
-    var flame: String?
-
-    @Option(name: .customLong("landmark-embedding"),
-            help: "FLAME landmark embedding (DECA's landmark_embedding.npy, or a static embedding); default $SIDER_FLAME_EMBEDDING, else landmark_embedding.npy next to the model.")
-    var landmarkEmbedding: String?
+    @OptionGroup var flameOptions: FLAMEOptions
 
     @Option(help: "Output folder.")
     var out: String = "out/fit"
@@ -39,9 +35,6 @@ struct FitCommand: ParsableCommand {
     @Flag(help: "Weak-perspective (scaled orthographic) camera instead of the pinhole camera.")
     var weakPerspective = false
 
-    @Option(help: "Leading shapedirs columns that are identity shape (FLAME: 300; the rest are expression).")
-    var shapeComponents: Int = 300
-
     func run() throws {
         try reportingErrors {
             guard size >= 32, size <= 4096 else { throw SiderError(.badInput, "--size must be in 32...4096") }
@@ -50,10 +43,7 @@ struct FitCommand: ParsableCommand {
             let url = URL(fileURLWithPath: image)
             let photo = try ImageDecoder.load(url)
             // Load the model first: a bad model file should fail before the slow front end.
-            let flameFiles = try resolveFLAMEFiles()
-            let model = try flameFiles.map { try FLAMEModel.load(contentsOf: $0.model, shapeComponents: shapeComponents) }
-            let embedding = try flameFiles.map { try LandmarkEmbedding.load(contentsOf: $0.embedding) }
-            if let model, let embedding { try embedding.validate(faceCount: model.faces.count) }
+            let prior = try flameOptions.coarsePrior()
 
             let (_, found) = try FaceLandmarker().run(photo, face: face)
             let crop = FaceCrop(around: found.points68, side: size)
@@ -62,9 +52,10 @@ struct FitCommand: ParsableCommand {
             let landmarkSeconds = clock.seconds
 
             let result: CoarseResult
-            if let model, let embedding {
+            switch prior {
+            case .flame(let model, let embedding, _):
                 result = try fitFLAME(model, embedding, points68: points68)
-            } else {
+            case .landmarkMesh:
                 result = try liftLandmarkMesh(found.points468.map { crop.fromImage($0) }, points68: points68)
             }
             let fitSeconds = clock.seconds - landmarkSeconds
@@ -127,26 +118,6 @@ struct FitCommand: ParsableCommand {
             pinhole.project(entry.reduce(SIMD3<Float>.zero) { $0 + $1.weight * mesh.vertices[$1.vertex] })
         }
         return CoarseResult(prior: "landmark mesh", mesh: mesh, camera: camera, parameters: nil, landmarks: landmarks)
-    }
-
-    /// The model and embedding files from the options or the environment; nil for no FLAME.
-    private func resolveFLAMEFiles() throws -> (model: URL, embedding: URL)? {
-        let env = ProcessInfo.processInfo.environment
-        guard let modelPath = flame ?? env["SIDER_FLAME"].flatMap({ $0.isEmpty ? nil : $0 }) else {
-            if landmarkEmbedding != nil { throw SiderError(.badInput, "--landmark-embedding needs --flame") }
-            return nil
-        }
-        let model = URL(fileURLWithPath: modelPath)
-        guard FileManager.default.fileExists(atPath: model.path) else {
-            throw SiderError(.missingFile, "FLAME model not found: \(model.path)")
-        }
-        let sibling = model.deletingLastPathComponent().appendingPathComponent("landmark_embedding.npy")
-        let embeddingPath = landmarkEmbedding ?? env["SIDER_FLAME_EMBEDDING"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (FileManager.default.fileExists(atPath: sibling.path) ? sibling.path : nil)
-        guard let embeddingPath else {
-            throw SiderError(.badInput, "FLAME fitting needs a landmark embedding: pass --landmark-embedding FILE (e.g. DECA's landmark_embedding.npy)")
-        }
-        return (model, URL(fileURLWithPath: embeddingPath))
     }
 
     // MARK: - Outputs

@@ -50,7 +50,7 @@ struct LandmarksCommand: ParsableCommand {
     var refine: Int = 0
 
     func run() throws {
-        do {
+        try reportingErrors {
             guard let choice = FaceLandmarker.Detectors(rawValue: detectors) else {
                 throw SiderError(.badInput, "unknown --detectors '\(detectors)' (use both, auto, shortRange or fullRange)")
             }
@@ -77,9 +77,6 @@ struct LandmarksCommand: ParsableCommand {
             print(String(format: "%d face(s); face %d: box %.0f,%.0f %.0f×%.0f, score %.2f, presence %.2f, 68 points from %@ → %@",
                          faces.count, chosen, lm.box.xmin, lm.box.ymin, lm.box.width, lm.box.height,
                          lm.detectionScore, lm.presenceScore, lm.points68Source.rawValue, dir.path))
-        } catch let error as SiderError {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-            throw ExitCode.failure
         }
     }
 }

@@ -9,10 +9,11 @@ import SiderPipeline
 
 /// `sider reconstruct IMAGE [--preset fast|paper] [--out DIR] …`: the whole SIDER job.
 ///
-/// Detection → 468 + 68 landmarks → square face crop (the 468 points' box + margin, resampled to
-/// `--size`) → coarse mesh in the crop's camera (the landmark-mesh prior, `LandmarkMeshPrior`) →
-/// coarse SDF f_θ (Eq. 4–7) → detail stage (Eq. 8–10) → DIR/{render,normals,depth,overlay,
-/// coarse_normals,crop}.png, detailed.obj/.ply, progress/, run.json, checkpoint.bin.
+/// The front end (`FaceFrontEnd`: detection → 468 + 68 landmarks → square face crop, the 468
+/// points' box + margin resampled to `--size` → coarse mesh in the crop's camera: the
+/// landmark-mesh prior, or FLAME fitted to the 68 landmarks with `--flame`) → coarse SDF f_θ
+/// (Eq. 4–7) → detail stage (Eq. 8–10) → DIR/{render,normals,depth,overlay,coarse_normals,crop}.png,
+/// detailed.obj/.ply, coarse.obj, progress/, run.json (with the prior used), checkpoint.bin.
 /// Ctrl-C stops at the end of the current iteration with a checkpoint; `--resume` continues it.
 struct ReconstructCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -48,6 +49,8 @@ struct ReconstructCommand: ParsableCommand {
     @Flag(help: "Ablation (b): no normals into g_ω (with --no-feature: ablation (c)).")
     var noNormal = false
 
+    @OptionGroup var flameOptions: FLAMEOptions
+
     @Flag(help: "Keep the eyes and the inside of the mouth in the face region.")
     var keepEyesAndMouth = false
 
@@ -79,40 +82,26 @@ struct ReconstructCommand: ParsableCommand {
             var clock = Stopwatch()
 
             let photo = try ImageDecoder.load(url)
+            // Load FLAME first: a bad model file should fail before the slow front end.
+            let prior = try flameOptions.coarsePrior()
             let landmarker = try FaceLandmarker()
             let found = try landmarker.run(photo, face: face).landmarks
             let detectSeconds = clock.seconds
             clock.reset()
-
-            // Crop in photo pixels around the 468 points; the coarse mesh is lifted in the crop.
-            let crop = try SiderPipeline.FaceCrop(points: found.points468.map { SIMD2($0.x, $0.y) },
-                                                  margin: p.cropMargin, size: p.cropSize)
-            let inCrop = found.points468.map { q -> SIMD3<Float> in
-                let c = crop.toCrop(SIMD2(q.x, q.y))
-                return SIMD3(c.x, c.y, q.z * crop.scale)
-            }
-            let (mesh, fitCamera) = try LandmarkMeshPrior.build(points468: inCrop, triangles: try FaceMeshTopology.triangles(),
-                                                                imageWidth: p.cropSize, imageHeight: p.cropSize)
-            let f = Float(fitCamera.focalLength), s = crop.scale
-            let photoCamera = PinholeCamera(fx: f / s, fy: f / s, cx: Float(fitCamera.cx) / s + crop.originX,
-                                            cy: Float(fitCamera.cy) / s + crop.originY,
-                                            width: photo.width, height: photo.height)
-            let excluded: [[SIMD2<Float>]] = keepEyesAndMouth ? [] : [
-                Array(found.points68[36...41]), Array(found.points68[42...47]), Array(found.points68[60...67]),
-            ]
+            let front = try FaceFrontEnd(photo: photo, landmarks: found, preset: p, prior: prior,
+                                         excludeEyesAndMouth: !keepEyesAndMouth)
             let coarseSeconds = clock.seconds
+            print(String(format: "coarse prior: %@, landmark error %.1f px mean (%.1f max)", front.prior.kind,
+                         front.prior.landmarkErrorMeanPx, front.prior.landmarkErrorMaxPx))
 
             var options = ReconstructionOptions(preset: p, outputDirectory: outDir)
             options.resume = resume
             options.inputName = url.path
-            var report = try Reconstruction.run(
-                ReconstructionInput(photo: photo, photoCamera: photoCamera, coarseMesh: mesh,
-                                    cropPoints: found.points468.map { SIMD2($0.x, $0.y) }, excludedRegions: excluded),
-                options: options)
+            var report = try Reconstruction.run(front.input, options: options)
             report.stages.insert(contentsOf: [StageTime(stage: "landmarks", seconds: detectSeconds),
                                               StageTime(stage: "coarse mesh", seconds: coarseSeconds)], at: 0)
             try AtomicFile.writeJSON(report, to: outDir.appendingPathComponent("run.json"))
-            try MeshIO.save(mesh, to: outDir.appendingPathComponent("coarse.obj"))
+            try MeshIO.save(front.coarseMesh, to: outDir.appendingPathComponent("coarse.obj"))
             let total = report.stages.reduce(0) { $0 + $1.seconds }
             let times = report.stages.map { "\($0.stage) \(String(format: "%.1f", $0.seconds))s" }.joined(separator: ", ")
             defer { if report.stopReason == .interrupted { Foundation.exit(130) } }

@@ -62,6 +62,30 @@ struct TopologyTests {
         #expect(Double(facing) > 0.9 * Double(tris.count), "\(facing) of \(tris.count) face the camera")
     }
 
+    /// The order is canonical (each triangle starts at its smallest vertex, the list sorted), so
+    /// it cannot depend on hash-set iteration: the edge list written in another order gives the
+    /// identical array.
+    @Test func triangleOrderIsCanonicalAndIndependentOfTheEdgeOrder() throws {
+        let tris = try FaceMeshTopology.triangles()
+        #expect(tris.count == 852)
+        #expect(tris.allSatisfy { $0.x < $0.y && $0.x < $0.z })
+        let keys = tris.map { [$0.x, $0.y, $0.z] }
+        #expect(zip(keys, keys.dropFirst()).allSatisfy { $0.lexicographicallyPrecedes($1) })
+
+        let text = try String(contentsOf: DataPaths.model("face_mesh_connections.py"), encoding: .utf8)
+        let body = text[try #require(text.range(of: "FACEMESH_TESSELATION")).upperBound...]
+        let list = body[..<(try #require(body.range(of: "])"))).lowerBound]
+        let numbers = list.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        var pairs = stride(from: 0, to: numbers.count - 1, by: 2).map { (numbers[$0], numbers[$0 + 1]) }
+        var rng = SeededGenerator(seed: 7)
+        pairs.shuffle(using: &rng)
+        let shuffled = "FACEMESH_TESSELATION = frozenset([\n" + pairs.map { "    (\($0.0), \($0.1)),\n" }.joined() + "])\n"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("shuffled_connections_\(getpid()).py")
+        try shuffled.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        #expect(try FaceMeshTopology.triangles(connectionsFile: url) == tris)
+    }
+
     @Test func rejectsAFileWithoutTheTessellation() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("not_connections_\(getpid()).py")
         try "FACEMESH_LIPS = frozenset([(1, 2)])\n".write(to: url, atomically: true, encoding: .utf8)

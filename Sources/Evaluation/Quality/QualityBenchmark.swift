@@ -19,6 +19,8 @@ public enum QualityBenchmark {
         public var cases = 3
         public var seed: UInt64 = 1
         public var preset: DetailPreset = .fast
+        /// The coarse prior the front end lifts (the landmark mesh, or FLAME fitted to the landmarks).
+        public var coarsePrior: CoarsePrior = .landmarkMesh
         public var renderSize = 512
         public var outputDirectory: URL
         /// Progress bars of the pipeline stages on stderr.
@@ -45,8 +47,11 @@ public enum QualityBenchmark {
                             result.coarse.normals.meanDegrees, result.sider.normals.meanDegrees, result.totalSeconds))
             results.append(result)
         }
-        let report = try QualityReport(scan: scanURL.lastPathComponent, preset: options.preset.name, seed: options.seed,
+        var report = try QualityReport(scan: scanURL.lastPathComponent, preset: options.preset.name, seed: options.seed,
                                        renderSize: options.renderSize, cases: results)
+        if case .flame = options.coarsePrior {
+            report.coarseDefinition = "FLAME fitted to the 68 landmarks in the face crop (Eq. 3), the mesh the detail stage starts from"
+        }
         try write(report, to: options.outputDirectory)
         return report
     }
@@ -60,7 +65,7 @@ public enum QualityBenchmark {
 
         var clock = Stopwatch()
         progress("case \(index): landmarks and coarse prior")
-        let front = try QualityFrontEnd.run(photo, landmarker: landmarker, preset: options.preset)
+        let front = try QualityFrontEnd.run(photo, landmarker: landmarker, preset: options.preset, prior: options.coarsePrior)
         let frontSeconds = clock.seconds
         clock.reset()
 

@@ -5,15 +5,10 @@ import MorphableModels
 import SiderCore
 import SiderPipeline
 
-/// The reconstruction's front end on one photo, as `sider reconstruct` runs it on a user's photo
-/// (nothing about the render's true camera is used): face detection and landmarks
-/// (`FaceLandmarker`); the square crop around the 468 face-mesh points (`FaceCrop`, the preset's
-/// margin and size); the coarse prior — the landmark-mesh prior (`LandmarkMeshPrior`) lifted in
-/// the crop under its assumed camera f = 2·size, principal point at the crop centre — carried
-/// to the photo as the pinhole camera f/s, c/s + origin (s = crop pixels per photo pixel).
-/// Its outputs make the detail stage's `ReconstructionInput`: the photo, that camera, the coarse
-/// mesh in its frame, the 468 points as crop points, and the eyes (iBUG 36–41, 42–47) and inner
-/// mouth (60–67) as excluded polygons.
+/// The reconstruction's front end on one render, as `sider reconstruct` runs it on a user's
+/// photo (`FaceFrontEnd`: landmarks, crop, coarse prior, the photo camera the pipeline assumes —
+/// nothing about the render's true camera is used), plus what the scoring needs from it: the
+/// 68 landmarks and the NoW landmarks cast onto a mesh in that camera's frame.
 public struct QualityFrontEnd: Sendable {
     /// The pipeline's 68 iBUG landmarks, photo pixels (centres at integer + 0.5).
     public var points68: [SIMD2<Float>]
@@ -25,42 +20,34 @@ public struct QualityFrontEnd: Sendable {
     public var coarseMesh: TriangleMesh
     /// Eyes and inner mouth, photo pixels.
     public var excludedRegions: [[SIMD2<Float>]]
+    /// Which prior `coarseMesh` is (recorded in the reconstruction's run.json).
+    public var coarsePrior: CoarsePriorRecord?
 
-    public static let excludedLandmarkLoops: [ClosedRange<Int>] = [36...41, 42...47, 60...67]
+    public static let excludedLandmarkLoops = FaceFrontEnd.excludedLandmarkLoops
 
     public init(points68: [SIMD2<Float>], cropPoints: [SIMD2<Float>], camera: PinholeCamera, coarseMesh: TriangleMesh,
-                excludedRegions: [[SIMD2<Float>]]) {
+                excludedRegions: [[SIMD2<Float>]], coarsePrior: CoarsePriorRecord? = nil) {
         self.points68 = points68; self.cropPoints = cropPoints; self.camera = camera; self.coarseMesh = coarseMesh
-        self.excludedRegions = excludedRegions
+        self.excludedRegions = excludedRegions; self.coarsePrior = coarsePrior
     }
 
-    /// Detects the largest face of `photo`, takes its landmarks and lifts the coarse prior in the
-    /// crop `preset` defines.
-    public static func run(_ photo: RGBImage, landmarker: FaceLandmarker, preset: DetailPreset) throws -> QualityFrontEnd {
-        let (_, found) = try landmarker.run(photo)
-        guard found.points68.count == 68 else {
-            throw SiderError(.badInput, "the front end gave \(found.points68.count) landmarks, 68 expected")
-        }
-        let points2D = found.points468.map { SIMD2($0.x, $0.y) }
-        let crop = try FaceCrop(points: points2D, margin: preset.cropMargin, size: preset.cropSize)
-        let inCrop = found.points468.map { q -> SIMD3<Float> in
-            let c = crop.toCrop(SIMD2(q.x, q.y))
-            return SIMD3(c.x, c.y, q.z * crop.scale)
-        }
-        let (mesh, fit) = try LandmarkMeshPrior.build(points468: inCrop, triangles: try FaceMeshTopology.triangles(),
-                                                      imageWidth: preset.cropSize, imageHeight: preset.cropSize)
-        let f = Float(fit.focalLength), s = crop.scale
-        let camera = PinholeCamera(fx: f / s, fy: f / s, cx: Float(fit.cx) / s + crop.originX,
-                                   cy: Float(fit.cy) / s + crop.originY, width: photo.width, height: photo.height)
-        let regions = excludedLandmarkLoops.map { loop in loop.map { found.points68[$0] } }
-        return QualityFrontEnd(points68: found.points68, cropPoints: points2D, camera: camera, coarseMesh: mesh,
-                               excludedRegions: regions)
+    /// The scoring's view of a front end's result.
+    public init(_ front: FaceFrontEnd) {
+        self.init(points68: front.landmarks.points68, cropPoints: front.cropPoints, camera: front.photoCamera,
+                  coarseMesh: front.coarseMesh, excludedRegions: front.excludedRegions, coarsePrior: front.prior)
+    }
+
+    /// Detects the largest face of `photo`, takes its landmarks and lifts `prior` in the crop
+    /// `preset` defines.
+    public static func run(_ photo: RGBImage, landmarker: FaceLandmarker, preset: DetailPreset,
+                           prior: CoarsePrior = .landmarkMesh) throws -> QualityFrontEnd {
+        QualityFrontEnd(try FaceFrontEnd.run(photo, landmarker: landmarker, preset: preset, prior: prior))
     }
 
     /// The detail stage's input for `photo`.
     public func reconstructionInput(photo: RGBImage) -> ReconstructionInput {
         ReconstructionInput(photo: photo, photoCamera: camera, coarseMesh: coarseMesh, cropPoints: cropPoints,
-                            excludedRegions: excludedRegions)
+                            excludedRegions: excludedRegions, coarsePrior: coarsePrior)
     }
 
     /// The seven NoW landmarks on `mesh` (in `camera`'s frame) and how many needed the fallback.
