@@ -18,6 +18,7 @@ struct BenchQualityCommand: ParsableCommand {
     @Option(help: "Reconstruction preset: fast or paper.") var preset = "fast"
     @Option(help: "Render side in pixels.") var size = 512
     @Option(help: "Output folder.") var out = "out/bench-quality"
+    @Flag(help: "Write into --out even if it holds files that sider did not write.") var force = false
     @Flag(help: "No progress bars (stage lines are still printed).") var quiet = false
     @OptionGroup var flameOptions: FLAMEOptions
 
@@ -26,7 +27,8 @@ struct BenchQualityCommand: ParsableCommand {
             guard let detail = DetailPreset.named(preset) else {
                 throw SiderError(.badInput, "unknown preset '\(preset)' (fast or paper)")
             }
-            var options = QualityBenchmark.Options(outputDirectory: URL(fileURLWithPath: out, isDirectory: true))
+            let dir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "bench quality", force: force)
+            var options = QualityBenchmark.Options(outputDirectory: dir)
             options.cases = cases
             options.seed = seed
             options.preset = detail

@@ -26,6 +26,9 @@ struct FitCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out: String = "out/fit"
 
+    @Flag(help: "Write into --out even if it holds files that sider did not write.")
+    var force = false
+
     @Option(help: "Side of the square face crop the fit works in, pixels.")
     var size: Int = 256
 
@@ -60,7 +63,7 @@ struct FitCommand: ParsableCommand {
             }
             let fitSeconds = clock.seconds - landmarkSeconds
 
-            let dir = URL(fileURLWithPath: out, isDirectory: true)
+            let dir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "fit", force: force)
             try MeshIO.save(result.mesh, to: dir.appendingPathComponent("coarse.obj"))
             let raster = try Rasterizer(camera: result.camera.geometryCamera).render(result.mesh)
             try PNGEncoder.save(try overlay(cropImage, raster, targets: points68, model: result.landmarks),

@@ -20,6 +20,9 @@ struct LandmarksCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out: String = "out/landmarks"
 
+    @Flag(help: "Write into --out even if it holds files that sider did not write.")
+    var force = false
+
     @Option(help: "Detectors to run: both, auto, shortRange, fullRange.")
     var detectors: String = FaceLandmarker.Detectors.both.rawValue
 
@@ -66,7 +69,7 @@ struct LandmarksCommand: ParsableCommand {
             let (faces, lm) = try landmarker.run(photo, face: face)
             let chosen = faces.firstIndex(of: lm.detection) ?? 0
             let triangles = try FaceMeshTopology.triangles()
-            let dir = URL(fileURLWithPath: out, isDirectory: true)
+            let dir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "landmarks", force: force)
             let report = Report(image: url.path, imageWidth: photo.width, imageHeight: photo.height, faces: faces,
                                 chosenFace: chosen, box: lm.box, detectionScore: lm.detectionScore,
                                 presenceScore: lm.presenceScore, points468: lm.points468, points68: lm.points68,

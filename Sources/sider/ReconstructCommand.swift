@@ -28,6 +28,9 @@ struct ReconstructCommand: ParsableCommand {
     @Option(help: "Output folder.")
     var out: String = "sider-out"
 
+    @Flag(help: "Write into --out even if it holds files that sider did not write.")
+    var force = false
+
     @Option(help: "Side of the square face crop in pixels (the paper's 256).")
     var size: Int?
 
@@ -78,12 +81,12 @@ struct ReconstructCommand: ParsableCommand {
             p.detail.seed = seed
             p.detail.ablation = Ablation(noFeature: noFeature, noNormal: noNormal)
             let url = try image.map { URL(fileURLWithPath: $0) } ?? DataPaths.require(DataPaths.samplePhoto)
-            let outDir = URL(fileURLWithPath: out, isDirectory: true)
             var clock = Stopwatch()
 
             let photo = try ImageDecoder.load(url)
             // Load FLAME first: a bad model file should fail before the slow front end.
             let prior = try flameOptions.coarsePrior()
+            let outDir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "reconstruct", force: force)
             let landmarker = try FaceLandmarker()
             let found = try landmarker.run(photo, face: face).landmarks
             let detectSeconds = clock.seconds
