@@ -92,9 +92,15 @@ public struct FaceFrontEnd {
 
     /// The detail stage's input.
     public var input: ReconstructionInput {
-        ReconstructionInput(photo: photo, photoCamera: photoCamera, coarseMesh: coarseMesh, cropPoints: cropPoints,
-                            excludedRegions: excludedRegions, coarsePrior: prior)
+        var input = ReconstructionInput(photo: photo, photoCamera: photoCamera, coarseMesh: coarseMesh, cropPoints: cropPoints,
+                                        excludedRegions: excludedRegions, coarsePrior: prior)
+        input.faceRegion = faceRegion
+        return input
     }
+
+    /// The face region: the convex hull of the 468 face-mesh points (forehead to chin, cheek to
+    /// cheek), photo pixels. The landmark-mesh prior lies inside it; FLAME's head is cut to it.
+    public var faceRegion: [SIMD2<Float>] { PixelMask.convexHull(cropPoints) }
 
     /// Detects face `face` of `photo` (nil: the largest) and builds the front end on it.
     public static func run(_ photo: RGBImage, landmarker: FaceLandmarker, face: Int? = nil, preset: DetailPreset,

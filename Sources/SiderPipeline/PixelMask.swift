@@ -48,21 +48,55 @@ public struct PixelMask: Sendable, Equatable {
     /// polygon in continuous pixel coordinates.
     public func removingPolygon(_ polygon: [SIMD2<Float>]) -> PixelMask {
         guard polygon.count >= 3 else { return self }
+        return filtered { !Self.polygon(polygon, contains: $0) }
+    }
+
+    /// Clears the pixels outside a closed polygon (the face region), even–odd rule.
+    public func keepingPolygon(_ polygon: [SIMD2<Float>]) -> PixelMask {
+        guard polygon.count >= 3 else { return self }
+        return filtered { Self.polygon(polygon, contains: $0) }
+    }
+
+    /// Keeps a set pixel only where `keep` holds at its centre.
+    private func filtered(_ keep: (SIMD2<Float>) -> Bool) -> PixelMask {
         var out = self
         for y in 0..<height {
-            let py = Float(y) + 0.5
             for x in 0..<width where values[y * width + x] {
-                let px = Float(x) + 0.5
-                var inside = false
-                var j = polygon.count - 1
-                for i in 0..<polygon.count {
-                    let a = polygon[i], b = polygon[j]
-                    if (a.y > py) != (b.y > py), px < (b.x - a.x) * (py - a.y) / (b.y - a.y) + a.x { inside.toggle() }
-                    j = i
-                }
-                if inside { out.values[y * width + x] = false }
+                if !keep(SIMD2(Float(x) + 0.5, Float(y) + 0.5)) { out.values[y * width + x] = false }
             }
         }
         return out
+    }
+
+    /// Even–odd point-in-polygon test.
+    public static func polygon(_ polygon: [SIMD2<Float>], contains p: SIMD2<Float>) -> Bool {
+        var inside = false
+        var j = polygon.count - 1
+        for i in 0..<polygon.count {
+            let a = polygon[i], b = polygon[j]
+            if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
+            j = i
+        }
+        return inside
+    }
+
+    /// The convex hull of `points` (Andrew's monotone chain), counter-clockwise in a y-up frame.
+    public static func convexHull(_ points: [SIMD2<Float>]) -> [SIMD2<Float>] {
+        let pts = points.filter { $0.x.isFinite && $0.y.isFinite }
+            .sorted { $0.x < $1.x || ($0.x == $1.x && $0.y < $1.y) }
+        guard pts.count >= 3 else { return pts }
+        func cross(_ o: SIMD2<Float>, _ a: SIMD2<Float>, _ b: SIMD2<Float>) -> Float {
+            (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x)
+        }
+        var lower: [SIMD2<Float>] = [], upper: [SIMD2<Float>] = []
+        for p in pts {
+            while lower.count >= 2, cross(lower[lower.count - 2], lower[lower.count - 1], p) <= 0 { lower.removeLast() }
+            lower.append(p)
+        }
+        for p in pts.reversed() {
+            while upper.count >= 2, cross(upper[upper.count - 2], upper[upper.count - 1], p) <= 0 { upper.removeLast() }
+            upper.append(p)
+        }
+        return Array(lower.dropLast() + upper.dropLast())
     }
 }

@@ -16,11 +16,16 @@ public struct ReconstructionInput {
     public var excludedRegions: [[SIMD2<Float>]]
     /// Which prior the coarse mesh is, for `run.json` (nil: not recorded).
     public var coarsePrior: CoarsePriorRecord?
+    /// The face region (photo pixels): rays are shot only inside this polygon, so that a prior
+    /// larger than the face (FLAME's whole head, neck and ears) does not fit hair or background.
+    /// Nil: the whole coarse mask.
+    public var faceRegion: [SIMD2<Float>]?
 
     public init(photo: RGBImage, photoCamera: PinholeCamera, coarseMesh: TriangleMesh, cropPoints: [SIMD2<Float>],
                 excludedRegions: [[SIMD2<Float>]] = [], coarsePrior: CoarsePriorRecord? = nil) {
         self.photo = photo; self.photoCamera = photoCamera; self.coarseMesh = coarseMesh
         self.cropPoints = cropPoints; self.excludedRegions = excludedRegions; self.coarsePrior = coarsePrior
+        self.faceRegion = nil
     }
 }
 
@@ -66,6 +71,7 @@ public enum Reconstruction {
         let image = input.photo.warpedAffine(toPhoto, width: crop.size, height: crop.size, border: nil)
         let coarseRaster = try Rasterizer(camera: camera).render(input.coarseMesh.withVertexNormals())
         var mask = PixelMask(width: crop.size, height: crop.size, values: coarseRaster.mask).eroded(radius: preset.erosion)
+        if let region = input.faceRegion { mask = mask.keepingPolygon(region.map(crop.toCrop)) }
         for poly in input.excludedRegions { mask = mask.removingPolygon(poly.map(crop.toCrop)) }
         let diagonal = input.coarseMesh.boundingBox.diagonal
         let rays = RaySet(camera: camera, mask: mask, depth: coarseRaster.depth, margin: preset.rayMarginFraction * diagonal)

@@ -99,6 +99,11 @@ import Geometry
         #expect(e[3, 3] && !e[2, 2] && !e[7, 5])
         let cut = mask.removingPolygon([[2, 2], [5, 2], [5, 5], [2, 5]])
         #expect(cut.count == 36 - 9)
+        let kept = mask.keepingPolygon([[2, 2], [5, 2], [5, 5], [2, 5]])
+        #expect(kept.count == 9 && kept[3, 3] && !kept[6, 6])
+        // Hull of a square's corners plus interior points: the four corners, in order.
+        let hull = PixelMask.convexHull([[0, 0], [4, 0], [2, 1], [4, 4], [1, 3], [0, 4], [2, 2]])
+        #expect(hull == [[0, 0], [4, 0], [4, 4], [0, 4]])
         let rays = RaySet(camera: PinholeCamera(fx: 10, fy: 10, cx: 5, cy: 5, width: 10, height: 10),
                           mask: e, depth: [Float](repeating: 2, count: 100), margin: 0.5)
         #expect(rays.count == 16)
