@@ -1,0 +1,32 @@
+import SiderCore
+
+/// The fixed split of the layers' matrix products across the cores, which makes training
+/// bit-reproducible on any machine.
+///
+/// OpenBLAS splits a threaded product differently for each thread count, so its results (last
+/// bits) depend on the core count and on whoever set that count last. Instead, each product is
+/// cut into blocks of a fixed size — `rowBlock` batch rows for the products whose rows are
+/// independent (Z = U·Wᵀ, dU = dZ·W), `columnBlock` output columns for the weight gradients
+/// (dW = dZᵀ·U, which sums over the batch: every element still gets its whole sum from one
+/// call) — and the blocks run through `parallelFor`, each one single-threaded OpenBLAS call.
+/// Every output element is then computed by the same call, in the same order, whatever the
+/// number of workers; no element is summed across threads.
+enum FixedBlocks {
+    /// Batch rows per block (≥ 256 keeps each call's packing overhead small).
+    static let rowBlock = 256
+    /// Output columns per weight-gradient block.
+    static let columnBlock = 64
+
+    /// Runs `body` over the blocks [0, size), [size, 2·size), … of 0..<count across the cores,
+    /// with OpenBLAS single-threaded.
+    @inline(__always)
+    static func run(_ count: Int, size: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let blocks = (count + size - 1) / size
+        BLAS.singleThreaded {
+            parallelFor(blocks) { range in
+                for j in range { body((j * size)..<min(count, (j + 1) * size)) }
+            }
+        }
+    }
+}
