@@ -13,9 +13,9 @@ import SiderCore
 /// number of workers; no element is summed across threads.
 enum FixedBlocks {
     /// Batch rows per block (≥ 256 keeps each call's packing overhead small).
-    static let rowBlock = 256
+    static let rowBlock = 512
     /// Output columns per weight-gradient block.
-    static let columnBlock = 64
+    static let columnBlock = 128
 
     /// Runs `body` over the blocks [0, size), [size, 2·size), … of 0..<count across the cores,
     /// with OpenBLAS single-threaded.
