@@ -87,6 +87,34 @@ import SiderPipeline
         Self.expectSameState(resumed, straight)
     }
 
+    /// A NaN after resuming rolls back to the good state taken before the interrupt (iteration
+    /// 5, not the checkpoint's 7), as the uninterrupted run does.
+    @Test func resumedRunRestoresTheSameGoodStateOnNaN() throws {
+        let scene = try NetworkDetailTests.scene()
+        func poison(_ r: Run) {
+            r.shader.network.store.values[0] = .nan    // NaN colours: the next loss is non-finite
+            r.shader.network.store.markChanged()
+        }
+        let straight = Self.newRun(scene)
+        for _ in 0..<7 { try straight.optimizer.step() }
+        poison(straight)
+        for _ in 0..<5 { try straight.optimizer.step() }
+        #expect(straight.optimizer.state.nonFiniteEvents == [8])
+
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("determinism-\(UUID().uuidString).ckpt")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let first = Self.newRun(scene)
+        for _ in 0..<7 { try first.optimizer.step() }
+        try first.optimizer.saveCheckpoint(to: url)
+        let resumed = Self.newRun(scene)
+        try resumed.optimizer.resume(from: try Checkpoint<DetailRunState>.load(from: url))
+        poison(resumed)
+        for _ in 0..<5 { try resumed.optimizer.step() }
+        #expect(resumed.optimizer.state.nonFiniteEvents == [8])
+        #expect(resumed.optimizer.state.learningRateScale == 0.5)
+        Self.expectSameState(resumed, straight)
+    }
+
     @Test func detailRunsWithTheSameSeedAreIdentical() throws {
         let scene = try NetworkDetailTests.scene()
         let a = Self.newRun(scene), b = Self.newRun(scene)
