@@ -12,9 +12,11 @@ import SiderCore
 /// Every output element is then computed by the same call, in the same order, whatever the
 /// number of workers; no element is summed across threads.
 enum FixedBlocks {
-    /// Batch rows per block (≥ 256 keeps each call's packing overhead small).
+    /// Batch rows per block. Each call re-packs W, so larger blocks pack less; but the blocks
+    /// are also the unit of parallelism (a 4096-point batch is 8 blocks). Sized for the team's
+    /// 2-core machines; changing it changes results in the last bits (still deterministic).
     static let rowBlock = 512
-    /// Output columns per weight-gradient block.
+    /// Output columns per weight-gradient block (each call re-packs the whole batch of U).
     static let columnBlock = 128
 
     /// Runs `body` over the blocks [0, size), [size, 2·size), … of 0..<count across the cores,
