@@ -19,14 +19,20 @@ enum FixedBlocks {
     /// Output columns per weight-gradient block (each call re-packs the whole batch of U).
     static let columnBlock = 128
 
+    /// Multiply–adds below which a worker is not worth waking (small networks' products take
+    /// well under a millisecond; on a loaded machine a wake-up can cost more).
+    static let minimumWorkPerWorker = 1 << 24
+
     /// Runs `body` over the blocks [0, size), [size, 2·size), … of 0..<count across the cores,
-    /// with OpenBLAS single-threaded.
+    /// with OpenBLAS single-threaded; `work` is the whole product's multiply–adds. Which worker
+    /// runs a block never changes what the block computes.
     @inline(__always)
-    static func run(_ count: Int, size: Int, _ body: @Sendable (Range<Int>) -> Void) {
+    static func run(_ count: Int, size: Int, work: Int, _ body: @Sendable (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let blocks = (count + size - 1) / size
+        let blocksPerWorker = max(1, minimumWorkPerWorker / max(1, work / blocks))
         BLAS.singleThreaded {
-            parallelFor(blocks) { range in
+            parallelFor(blocks, minChunk: blocksPerWorker) { range in
                 for j in range { body((j * size)..<min(count, (j + 1) * size)) }
             }
         }

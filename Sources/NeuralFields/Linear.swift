@@ -82,7 +82,7 @@ public final class Linear: @unchecked Sendable {
         let up = SendableConstPointer(u), zp = SendablePointer(z)
         let w = SendableConstPointer(UnsafePointer(weight)), b = SendableConstPointer(UnsafePointer(bias))
         let o = outputs, k = inputs, c = inputScale
-        FixedBlocks.run(rows, size: FixedBlocks.rowBlock) { r in
+        FixedBlocks.run(rows, size: FixedBlocks.rowBlock, work: rows * o * k) { r in
             if withBias { for i in r { (zp.base + i * o).update(from: b.base, count: o) } }
             BLAS.sgemm(m: r.count, n: o, k: k, a: up.base + r.lowerBound * ldu, lda: ldu, b: w.base, ldb: k, transB: true,
                        c: zp.base + r.lowerBound * o, ldc: o, alpha: c, beta: withBias ? 1 : 0)
@@ -93,7 +93,7 @@ public final class Linear: @unchecked Sendable {
     func accumulateFirstRowGradient(_ p: UnsafePointer<Float>, rows: Int, ones: UnsafePointer<Float>) {
         let pp = SendableConstPointer(p), op = SendableConstPointer(ones), gp = SendablePointer(weightGrad)
         let k = inputs, c = inputScale
-        FixedBlocks.run(inputs, size: FixedBlocks.columnBlock) { cols in
+        FixedBlocks.run(inputs, size: FixedBlocks.columnBlock, work: rows * k) { cols in
             BLAS.sgemm(m: 1, n: cols.count, k: rows, a: op.base, lda: max(rows, 1), b: pp.base + cols.lowerBound, ldb: k,
                        c: gp.base + cols.lowerBound, ldc: k, alpha: c, beta: 1)
         }
@@ -104,7 +104,7 @@ public final class Linear: @unchecked Sendable {
                        beta: Float = 0) {
         let dp = SendableConstPointer(dz), up = SendablePointer(du), w = SendableConstPointer(UnsafePointer(weight))
         let o = outputs, k = inputs, c = inputScale
-        FixedBlocks.run(rows, size: FixedBlocks.rowBlock) { r in
+        FixedBlocks.run(rows, size: FixedBlocks.rowBlock, work: rows * o * k) { r in
             BLAS.sgemm(m: r.count, n: k, k: o, a: dp.base + r.lowerBound * o, lda: o, b: w.base, ldb: k,
                        c: up.base + r.lowerBound * lddu, ldc: lddu, alpha: c, beta: beta)
         }
@@ -119,7 +119,7 @@ public final class Linear: @unchecked Sendable {
         let op = ones.map { SendableConstPointer($0) }
         let wg = SendablePointer(weightGrad), bg = SendablePointer(biasGrad)
         let o = outputs, k = inputs, c = inputScale
-        FixedBlocks.run(outputs, size: FixedBlocks.columnBlock) { cols in
+        FixedBlocks.run(outputs, size: FixedBlocks.columnBlock, work: rows * o * k) { cols in
             let j = cols.lowerBound
             BLAS.sgemm(m: cols.count, n: k, k: rows, a: dp.base + j, lda: lz, transA: true, b: up.base, ldb: ldu,
                        c: wg.base + j * k, ldc: k, alpha: c, beta: 1)
