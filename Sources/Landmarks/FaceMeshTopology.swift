@@ -78,11 +78,12 @@ public enum FaceMeshTopology {
             directed.insert(Edge(a: e.x, b: e.y))
             neighbours[Int(e.x)].insert(e.y); neighbours[Int(e.y)].insert(e.x)
         }
-        // 1. candidate triangles: 3-cliques a < b < c.
+        // 1. candidate triangles: 3-cliques a < b < c, in lexicographic order (sorted: a Set's
+        // iteration order changes from process to process, and the face order must not).
         var cliques: [SIMD3<Int32>] = []
         for a in 0..<Int32(vertexCount) {
-            for b in neighbours[Int(a)] where b > a {
-                for c in neighbours[Int(a)].intersection(neighbours[Int(b)]) where c > b {
+            for b in neighbours[Int(a)].sorted() where b > a {
+                for c in neighbours[Int(a)].intersection(neighbours[Int(b)]).sorted() where c > b {
                     cliques.append(SIMD3(a, b, c))
                 }
             }

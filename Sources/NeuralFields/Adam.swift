@@ -4,7 +4,9 @@ import Foundation
 /// Adam (Kingma & Ba) over a `ParameterStore`:
 /// m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,  θ ← θ − η_t·m̂/(√v̂ + ε) with bias-corrected m̂, v̂.
 /// The paper trains with η = 1e−4. `step()` reads `store.grads`, updates `store.values` in a
-/// vectorised loop across the cores and bumps the store's generation.
+/// vectorised loop across the cores and bumps the store's generation. Every element's update is
+/// independent, so the result does not depend on how the loop is split across threads.
+/// `state`/`restore(_:)` expose (t, m, v) so a checkpointed run resumes exactly.
 public final class Adam: @unchecked Sendable {
     public let store: ParameterStore
     public var learningRate: Float
@@ -20,6 +22,36 @@ public final class Adam: @unchecked Sendable {
         self.learningRate = learningRate
         m = FloatBuffer(capacity: store.count)
         v = FloatBuffer(capacity: store.count)
+        m.zero(store.count); v.zero(store.count)
+    }
+
+    /// The optimiser's own state: the step count t and the moments m, v (one per parameter).
+    public struct State: Sendable, Equatable {
+        public var steps: Int
+        public var m: [Float]
+        public var v: [Float]
+        public init(steps: Int, m: [Float], v: [Float]) { self.steps = steps; self.m = m; self.v = v }
+    }
+
+    /// A copy of (t, m, v).
+    public var state: State {
+        State(steps: steps, m: Array(UnsafeBufferPointer(start: m.base, count: store.count)),
+              v: Array(UnsafeBufferPointer(start: v.base, count: store.count)))
+    }
+
+    /// Continues from a saved (t, m, v); throws when it does not fit this store.
+    public func restore(_ s: State) throws {
+        guard s.steps >= 0, s.m.count == store.count, s.v.count == store.count else {
+            throw SiderError(.badInput, "Adam state does not match the network (\(s.m.count) moments for \(store.count) parameters)")
+        }
+        steps = s.steps
+        s.m.withUnsafeBufferPointer { if let b = $0.baseAddress { m.base.update(from: b, count: store.count) } }
+        s.v.withUnsafeBufferPointer { if let b = $0.baseAddress { v.base.update(from: b, count: store.count) } }
+    }
+
+    /// Forgets the moments and the step count (a fresh optimiser on the current values).
+    public func reset() {
+        steps = 0
         m.zero(store.count); v.zero(store.count)
     }
 

@@ -7,7 +7,8 @@ import SiderCore
 /// reparametrised per row as W_r = g_r·v_r/‖v_r‖ and the trainable parameters are v, g, b;
 /// W is materialised by `syncWeights()` before a forward pass and the gradient dW is mapped
 /// back by `finishGradients()`:  ∂L/∂g_r = dW_r·v̂_r,  ∂L/∂v_r = (g_r/‖v_r‖)(dW_r − (dW_r·v̂_r) v̂_r).
-/// Matrix products go through `BLAS.sgemm`.
+/// Matrix products go through `BLAS.sgemm`, cut into `FixedBlocks` across the cores (so they
+/// are bit-reproducible whatever the core count).
 public final class Linear: @unchecked Sendable {
     public let inputs: Int
     public let outputs: Int
@@ -68,40 +69,64 @@ public final class Linear: @unchecked Sendable {
 
     /// Z (N×out, contiguous) = c·U·Wᵀ + b.
     func forward(_ u: UnsafePointer<Float>, ldu: Int, rows: Int, z: UnsafeMutablePointer<Float>) {
-        let b = bias, o = outputs
-        for r in 0..<rows { (z + r * o).update(from: b, count: o) }
-        BLAS.sgemm(m: rows, n: o, k: inputs, a: u, lda: ldu, b: weight, ldb: inputs, transB: true,
-                   c: z, ldc: o, alpha: inputScale, beta: 1)
+        product(u, ldu: ldu, rows: rows, z: z, bias: true)
     }
 
     /// Z (N×out) = c·U·Wᵀ, no bias (the double-backward pass).
     func forwardNoBias(_ u: UnsafePointer<Float>, ldu: Int, rows: Int, z: UnsafeMutablePointer<Float>) {
-        BLAS.sgemm(m: rows, n: outputs, k: inputs, a: u, lda: ldu, b: weight, ldb: inputs, transB: true,
-                   c: z, ldc: outputs, alpha: inputScale, beta: 0)
+        product(u, ldu: ldu, rows: rows, z: z, bias: false)
+    }
+
+    /// Z = c·U·Wᵀ (+ b), by blocks of batch rows.
+    private func product(_ u: UnsafePointer<Float>, ldu: Int, rows: Int, z: UnsafeMutablePointer<Float>, bias withBias: Bool) {
+        let up = SendableConstPointer(u), zp = SendablePointer(z)
+        let w = SendableConstPointer(UnsafePointer(weight)), b = SendableConstPointer(UnsafePointer(bias))
+        let o = outputs, k = inputs, c = inputScale
+        FixedBlocks.run(rows, size: FixedBlocks.rowBlock, work: rows * o * k) { r in
+            if withBias { for i in r { (zp.base + i * o).update(from: b.base, count: o) } }
+            BLAS.sgemm(m: r.count, n: o, k: k, a: up.base + r.lowerBound * ldu, lda: ldu, b: w.base, ldb: k, transB: true,
+                       c: zp.base + r.lowerBound * o, ldc: o, alpha: c, beta: withBias ? 1 : 0)
+        }
     }
 
     /// dW[row 0] += c·1ᵀ·P: the weight gradient of the seed product P = c·e₀ᵀ·W (all rows equal).
     func accumulateFirstRowGradient(_ p: UnsafePointer<Float>, rows: Int, ones: UnsafePointer<Float>) {
-        BLAS.sgemm(m: 1, n: inputs, k: rows, a: ones, lda: rows, b: p, ldb: inputs,
-                   c: weightGrad, ldc: inputs, alpha: inputScale, beta: 1)
+        let pp = SendableConstPointer(p), op = SendableConstPointer(ones), gp = SendablePointer(weightGrad)
+        let k = inputs, c = inputScale
+        FixedBlocks.run(inputs, size: FixedBlocks.columnBlock, work: rows * k) { cols in
+            BLAS.sgemm(m: 1, n: cols.count, k: rows, a: op.base, lda: max(rows, 1), b: pp.base + cols.lowerBound, ldb: k,
+                       c: gp.base + cols.lowerBound, ldc: k, alpha: c, beta: 1)
+        }
     }
 
-    /// dU = c·dZ·W  (beta = 1 accumulates into dU).
+    /// dU = c·dZ·W  (beta = 1 accumulates into dU), by blocks of batch rows.
     func backwardInput(_ dz: UnsafePointer<Float>, rows: Int, du: UnsafeMutablePointer<Float>, lddu: Int,
                        beta: Float = 0) {
-        BLAS.sgemm(m: rows, n: inputs, k: outputs, a: dz, lda: outputs, b: weight, ldb: inputs,
-                   c: du, ldc: lddu, alpha: inputScale, beta: beta)
+        let dp = SendableConstPointer(dz), up = SendablePointer(du), w = SendableConstPointer(UnsafePointer(weight))
+        let o = outputs, k = inputs, c = inputScale
+        FixedBlocks.run(rows, size: FixedBlocks.rowBlock, work: rows * o * k) { r in
+            BLAS.sgemm(m: r.count, n: k, k: o, a: dp.base + r.lowerBound * o, lda: o, b: w.base, ldb: k,
+                       c: up.base + r.lowerBound * lddu, ldc: lddu, alpha: c, beta: beta)
+        }
     }
 
-    /// dW += c·dZᵀ·U and, when `ones` is given, db += 1ᵀ·dZ.
+    /// dW += c·dZᵀ·U and, when `ones` is given, db += 1ᵀ·dZ, by blocks of outputs (each
+    /// element's sum over the batch stays within one call).
     func accumulateWeightGradient(_ dz: UnsafePointer<Float>, ldz: Int? = nil, rows: Int,
                                   u: UnsafePointer<Float>, ldu: Int, ones: UnsafePointer<Float>?) {
         let lz = ldz ?? outputs
-        BLAS.sgemm(m: outputs, n: inputs, k: rows, a: dz, lda: lz, transA: true, b: u, ldb: ldu,
-                   c: weightGrad, ldc: inputs, alpha: inputScale, beta: 1)
-        if let ones {
-            BLAS.sgemm(m: 1, n: outputs, k: rows, a: ones, lda: rows, b: dz, ldb: lz,
-                       c: biasGrad, ldc: outputs, alpha: 1, beta: 1)
+        let dp = SendableConstPointer(dz), up = SendableConstPointer(u)
+        let op = ones.map { SendableConstPointer($0) }
+        let wg = SendablePointer(weightGrad), bg = SendablePointer(biasGrad)
+        let o = outputs, k = inputs, c = inputScale
+        FixedBlocks.run(outputs, size: FixedBlocks.columnBlock, work: rows * o * k) { cols in
+            let j = cols.lowerBound
+            BLAS.sgemm(m: cols.count, n: k, k: rows, a: dp.base + j, lda: lz, transA: true, b: up.base, ldb: ldu,
+                       c: wg.base + j * k, ldc: k, alpha: c, beta: 1)
+            if let op {
+                BLAS.sgemm(m: 1, n: cols.count, k: rows, a: op.base, lda: max(rows, 1), b: dp.base + j, ldb: lz,
+                           c: bg.base + j, ldc: o, alpha: 1, beta: 1)
+            }
         }
     }
 

@@ -31,6 +31,7 @@ public struct Checkpoint<Meta: Codable>: Sendable where Meta: Sendable {
         let header = Header(meta: meta, names: tensors.map(\.name), counts: tensors.map(\.values.count))
         let json: Data
         let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]   // the same bytes for the same state, in any process
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do { json = try encoder.encode(header) } catch {
             throw SiderError(.numerical, "cannot encode checkpoint: \(error)")

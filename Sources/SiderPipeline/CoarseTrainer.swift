@@ -115,14 +115,10 @@ public final class CoarseTrainer {
     }
 }
 
-/// Runs `body` with OpenBLAS on one thread when `network` is small (< 100k multiply–adds per
-/// point): its products are then too small to split, and OpenBLAS's idle workers spin
-/// (sched_yield) against our own `parallelFor` workers — measured as ~20% of a fast-preset run.
-/// Large networks keep OpenBLAS's threads.
+/// Runs `body` with OpenBLAS on one thread (`BLAS.singleThreaded`): the networks spread their
+/// products across the cores themselves, in fixed blocks, so that results do not depend on
+/// OpenBLAS's thread count; OpenBLAS's own threads would only spin (sched_yield) against those
+/// workers. Holding the scope for a whole stage saves re-entering it per product.
 public func withBLASThreads<T>(for network: SDFNetwork, _ body: () throws -> T) rethrows -> T {
-    guard network.macsPerPoint < 100_000 else { return try body() }
-    let old = BLAS.threads
-    BLAS.setThreads(1)
-    defer { BLAS.setThreads(old) }
-    return try body()
+    try BLAS.singleThreaded(body)
 }

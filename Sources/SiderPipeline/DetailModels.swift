@@ -22,8 +22,15 @@ public protocol TrainableModel: AnyObject {
     var gradientsAreFinite: Bool { get }
     /// Everything needed to resume: weights and optimiser moments, as named tensors.
     func stateTensors() -> [(name: String, values: [Float])]
-    /// Restores `stateTensors()` output (throws on a mismatch).
+    /// The part of `stateTensors()` the NaN guard rolls back to (by default all of it); restoring
+    /// it with `restoreState` must leave the rest (optimiser moments) as it is.
+    func weightTensors() -> [(name: String, values: [Float])]
+    /// Restores `stateTensors()` or `weightTensors()` output (throws on a mismatch).
     func restoreState(_ tensors: [(name: String, values: [Float])]) throws
+}
+
+extension TrainableModel {
+    public func weightTensors() -> [(name: String, values: [Float])] { stateTensors() }
 }
 
 /// f_θ as the detail stage uses it (Eq. 1): x ↦ (f(x), γ(x)), with ∇ₓf(x).

@@ -6,7 +6,8 @@ public enum DetailStopReason: String, Codable, Sendable {
     case converged, maxIterations, interrupted
 }
 
-/// The resumable part of a detail run (checkpoint metadata; the weights travel as tensors).
+/// The resumable part of a detail run (checkpoint metadata; the weights and Adam's moments
+/// travel as tensors).
 public struct DetailRunState: Codable, Sendable, Equatable {
     public var iteration: Int
     /// Current learning-rate multiplier from the NaN guard (1, ½, ¼, …).
@@ -15,6 +16,8 @@ public struct DetailRunState: Codable, Sendable, Equatable {
     public var curve: LossCurve
     public var nonFiniteEvents: [Int]
     public var settings: DetailSettings
+    /// The NaN guard's count of consecutive failures (nil in checkpoints written before it was saved).
+    public var nonFiniteGuard: NonFiniteGuard? = nil
 }
 
 /// The detail stage's optimisation (Sect. 3.3): jointly fits f_θ and g_ω to the photo by Eq. 10.
@@ -23,6 +26,11 @@ public struct DetailRunState: Codable, Sendable, Equatable {
 /// through `SurfaceRenderer`, back-propagates the L1 colour loss into ω and θ (through n, γ and x̂),
 /// adds the λ₁ and λ₂ terms, and takes an Adam step on both models. Owns the run's bookkeeping:
 /// loss curve and stopping rule, NaN guard, checkpoints and the interrupt flag.
+///
+/// A checkpoint holds everything a run's future depends on: iteration, RNG, NaN-guard state and
+/// learning-rate scale, loss curve (meta), both models' weights and Adam states, and the NaN
+/// guard's last good weights when they differ from the current ones; so an interrupted run,
+/// resumed in a fresh optimiser, ends bit-identical to an uninterrupted one with the same seed.
 public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader> {
     public let problem: DetailProblem
     public let geometry: F
@@ -31,6 +39,8 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
     public var renderer: SurfaceRenderer
     private var guardian = NonFiniteGuard()
     private var goodState: [(name: String, values: [Float])] = []
+    /// The iteration `goodState` was taken at (nil: unknown, e.g. restored from a checkpoint).
+    private var goodStateIteration: Int?
 
     public init(problem: DetailProblem, geometry: F, shader: G, settings: DetailSettings) {
         self.problem = problem
@@ -41,7 +51,8 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         curve.records.reserveCapacity(settings.maxIterations)
         self.state = DetailRunState(iteration: 0, learningRateScale: 1, rng: SeededGenerator(seed: settings.seed),
                                     curve: curve, nonFiniteEvents: [], settings: settings)
-        goodState = modelTensors()
+        goodState = modelTensors(weightsOnly: true)
+        goodStateIteration = 0
     }
 
     public var settings: DetailSettings { state.settings }
@@ -108,7 +119,10 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
             shader.step(learningRate: learningRate)
             state.iteration += 1
             state.curve.append(record)
-            if state.iteration % max(1, s.goodStateEvery) == 0 { goodState = modelTensors() }
+            if state.iteration % max(1, s.goodStateEvery) == 0 {
+                goodState = modelTensors(weightsOnly: true)
+                goodStateIteration = state.iteration
+            }
         case .restore(let scale):
             try restoreModels(goodState)
             state.learningRateScale = scale
@@ -148,8 +162,14 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
 
     // MARK: checkpoints
 
+    /// Meta: the run state with the NaN guard's; tensors: "f.*"/"g.*" (weights, Adam state) and,
+    /// unless they are the current weights, the last good weights as "good.f.*"/"good.g.*".
     public func checkpoint() -> Checkpoint<DetailRunState> {
-        Checkpoint(meta: state, tensors: modelTensors())
+        var meta = state
+        meta.nonFiniteGuard = guardian
+        var tensors = modelTensors(weightsOnly: false)
+        if goodStateIteration != state.iteration { tensors += goodState.map { ("good." + $0.name, $0.values) } }
+        return Checkpoint(meta: meta, tensors: tensors)
     }
 
     public func saveCheckpoint(to url: URL) throws { try checkpoint().save(to: url) }
@@ -158,18 +178,35 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
     /// settings are kept except the iteration limit and the checkpoint/snapshot cadence, which
     /// come from this optimiser's settings (so a finished run can be extended).
     public func resume(from ck: Checkpoint<DetailRunState>) throws {
-        try restoreModels(ck.tensors)
+        let model = ck.tensors.filter { !$0.name.hasPrefix("good.") }
+        let missing = Set(modelTensors(weightsOnly: false).map(\.name)).subtracting(model.map(\.name))
+        try restoreModels(model)
+        if !missing.isEmpty {
+            SiderLog.make("detail").warning("checkpoint lacks \(missing.sorted().joined(separator: ", ")) (an older file?): the optimiser restarts that state")
+        }
+        let good = ck.tensors.filter { $0.name.hasPrefix("good.") }.map { (String($0.name.dropFirst(5)), $0.values) }
         let current = settings
         state = ck.meta
+        guardian = ck.meta.nonFiniteGuard ?? NonFiniteGuard()
+        state.nonFiniteGuard = nil
         state.settings.maxIterations = current.maxIterations
         state.settings.checkpointEvery = current.checkpointEvery
         state.settings.snapshotEvery = current.snapshotEvery
         renderer = SurfaceRenderer(tracer: SphereTracer(settings: state.settings.trace), ablation: state.settings.ablation)
-        goodState = ck.tensors
+        if good.isEmpty {
+            goodState = modelTensors(weightsOnly: true)
+            goodStateIteration = state.iteration
+        } else {
+            goodState = good
+            goodStateIteration = nil
+        }
     }
 
-    private func modelTensors() -> [(name: String, values: [Float])] {
-        geometry.stateTensors().map { ("f." + $0.name, $0.values) } + shader.stateTensors().map { ("g." + $0.name, $0.values) }
+    /// Both models' tensors, prefixed "f." and "g.": their full state, or what the NaN guard keeps.
+    private func modelTensors(weightsOnly: Bool) -> [(name: String, values: [Float])] {
+        let f = weightsOnly ? geometry.weightTensors() : geometry.stateTensors()
+        let g = weightsOnly ? shader.weightTensors() : shader.stateTensors()
+        return f.map { ("f." + $0.name, $0.values) } + g.map { ("g." + $0.name, $0.values) }
     }
 
     private func restoreModels(_ tensors: [(name: String, values: [Float])]) throws {

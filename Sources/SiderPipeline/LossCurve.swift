@@ -62,7 +62,7 @@ public struct LossCurve: Codable, Sendable, Equatable {
 
 /// The non-finite-loss guard: keeps the last good state, and on a NaN/Inf loss or gradient
 /// restores it and halves the learning rate; gives up after `maxConsecutive` failures in a row.
-public struct NonFiniteGuard: Sendable {
+public struct NonFiniteGuard: Sendable, Codable, Equatable {
     public var maxConsecutive: Int
     public private(set) var consecutive = 0
     public private(set) var events: [Int] = []

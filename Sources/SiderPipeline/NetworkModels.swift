@@ -3,8 +3,11 @@ import NeuralFields
 
 /// Adam on one network's `ParameterStore`, shared by the two adapters below.
 ///
-/// Checkpoints hold the weights; Adam's moments are not exposed by NeuralFields.Adam, so a resumed
-/// run restarts them (its state after resuming differs from an uninterrupted run's by that).
+/// Its resumable state is the weights and Adam's (t, m, v), as the tensors "weights",
+/// "adam.m", "adam.v" and "adam.steps" (t as one Float, exact below 2²⁴ steps): restoring them
+/// continues a run exactly where it stopped. Everything else the networks hold (weight-norm
+/// materialisation, grid-encoding cell caches, workspaces) is derived from the weights or the
+/// current batch and rebuilt by the next forward pass.
 struct NetworkTraining {
     let store: ParameterStore
     let adam: Adam
@@ -27,11 +30,26 @@ struct NetworkTraining {
         return true
     }
 
-    func stateTensors() -> [(name: String, values: [Float])] { [("weights", store.valueArray)] }
+    func weightTensors() -> [(name: String, values: [Float])] { [("weights", store.valueArray)] }
 
+    func stateTensors() -> [(name: String, values: [Float])] {
+        let a = adam.state
+        return weightTensors() + [("adam.m", a.m), ("adam.v", a.v), ("adam.steps", [Float(a.steps)])]
+    }
+
+    /// Restores the weights and, when the tensors hold them, Adam's state; weights alone (the NaN
+    /// guard's last good state, or a checkpoint written before Adam's state was saved) leave Adam
+    /// as it is.
     func restoreState(_ tensors: [(name: String, values: [Float])]) throws {
-        guard let w = tensors.first(where: { $0.name == "weights" })?.values, w.count == store.count else {
+        func tensor(_ name: String) -> [Float]? { tensors.first { $0.name == name }?.values }
+        guard let w = tensor("weights"), w.count == store.count else {
             throw SiderError(.badInput, "checkpoint does not match the network (weights missing or of the wrong size)")
+        }
+        if let m = tensor("adam.m"), let v = tensor("adam.v"), let t = tensor("adam.steps") {
+            guard t.count == 1, let steps = Int(exactly: t[0]) else {
+                throw SiderError(.badInput, "checkpoint's Adam step count is damaged")
+            }
+            try adam.restore(Adam.State(steps: steps, m: m, v: v))
         }
         w.withUnsafeBufferPointer { store.values.update(from: $0.baseAddress!, count: w.count) }
         store.markChanged()
@@ -92,6 +110,7 @@ public final class NetworkGeometry: DifferentiableSDF {
     public func step(learningRate: Float) { training.step(learningRate: learningRate) }
     public var gradientsAreFinite: Bool { training.gradientsAreFinite }
     public func stateTensors() -> [(name: String, values: [Float])] { training.stateTensors() }
+    public func weightTensors() -> [(name: String, values: [Float])] { training.weightTensors() }
     public func restoreState(_ t: [(name: String, values: [Float])]) throws { try training.restoreState(t) }
 }
 
@@ -138,6 +157,7 @@ public final class NetworkShader: DifferentiableShader {
     public func step(learningRate: Float) { training.step(learningRate: learningRate) }
     public var gradientsAreFinite: Bool { training.gradientsAreFinite }
     public func stateTensors() -> [(name: String, values: [Float])] { training.stateTensors() }
+    public func weightTensors() -> [(name: String, values: [Float])] { training.weightTensors() }
     public func restoreState(_ t: [(name: String, values: [Float])]) throws { try training.restoreState(t) }
 }
 

@@ -47,8 +47,12 @@ struct Conv2DKernel: Kernel {
         if k > 0 {
             let a = isPointwise ? input : scratch
             if !isPointwise { im2col(into: scratch) }
+            // One OpenBLAS thread: its results depend on its thread count (the core count by
+            // default), and the landmarks — hence everything downstream — must not.
             weights.withUnsafeBufferPointer { wb in
-                BLAS.sgemm(m: p, n: o, k: k, a: a, lda: k, b: wb.baseAddress!, ldb: o, c: output, ldc: o)
+                BLAS.singleThreaded {
+                    BLAS.sgemm(m: p, n: o, k: k, a: a, lda: k, b: wb.baseAddress!, ldb: o, c: output, ldc: o)
+                }
             }
         } else {
             output.update(repeating: 0, count: p * o)  // an empty sum

@@ -21,8 +21,9 @@ public struct OperatorTiming: Sendable, CustomStringConvertible {
 /// `invoke` is serialised by a lock, so one interpreter may be shared between threads.
 ///
 /// Threads: depthwise rows and im2col rows go through `parallelFor` (SIDER_THREADS cores),
-/// GEMMs use OpenBLAS's own thread count. On the shared 2-core machine neither paid measurably
-/// (the models take 3–10 ms on one core), so nothing here changes the process-wide settings.
+/// GEMMs run on one OpenBLAS thread (`BLAS.singleThreaded`), so that outputs are bit-identical
+/// on any machine (OpenBLAS's sums depend on its thread count). On the shared 2-core machine
+/// OpenBLAS's threads did not pay measurably (the models take 3–10 ms on one core).
 public final class Interpreter: @unchecked Sendable {
     public let model: TFLiteModel
     private let plan: GraphPlan

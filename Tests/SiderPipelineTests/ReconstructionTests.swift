@@ -5,7 +5,8 @@ import ImageIO
 import SiderPipeline
 
 /// `Reconstruction.run` end to end on a tiny synthetic scene: outputs written, run.json consistent,
-/// and a resumed run picking up the checkpoint.
+/// an interrupted and resumed run ending byte-identical to an uninterrupted one, and a resumed
+/// run extending a finished one.
 @Suite(.serialized) struct ReconstructionTests {
     static func tinyPreset() -> DetailPreset {
         var p = DetailPreset.fast
@@ -58,6 +59,27 @@ import SiderPipeline
         let detailed = try MeshIO.load(dir.appendingPathComponent("detailed.obj"))
         #expect(detailed.faces.count > 50)
         #expect(detailed.vertices.allSatisfy { $0.z < 1 })   // only the sheet facing the camera
+
+        // Interrupted before iteration 8 (7 done: between checkpoints and good states), then
+        // resumed: the same loss curve and byte-identical outputs as the uninterrupted run.
+        let dir2 = FileManager.default.temporaryDirectory.appendingPathComponent("recon-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir2) }
+        var split = options
+        split.outputDirectory = dir2
+        var calls = 0
+        split.shouldStop = { calls += 1; return calls > 7 }
+        let stopped = try Reconstruction.run(try Self.input(), options: split)
+        #expect(stopped.stopReason == .interrupted)
+        #expect(stopped.iterations == 7)
+        split.resume = true
+        split.shouldStop = { false }
+        let finished = try Reconstruction.run(try Self.input(), options: split)
+        #expect(finished.resumed)
+        #expect(finished.lossCurve == report.lossCurve)
+        for name in ["detailed.obj", "normals.png", "render.png", "depth.png"] {
+            let a = try Data(contentsOf: dir.appendingPathComponent(name)), b = try Data(contentsOf: dir2.appendingPathComponent(name))
+            #expect(a == b, "\(name) differs after interrupt and resume")
+        }
 
         // Resume with a higher maximum continues from iteration 12.
         options.resume = true
