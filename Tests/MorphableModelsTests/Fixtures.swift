@@ -1,21 +1,30 @@
 import Foundation
 import MorphableModels
 
-/// The committed synthetic FLAME fixtures (made by scripts/make_flame_fixture.py) and the
+/// The synthetic FLAME fixtures (made by scripts/make_flame_fixture.py) and the
 /// reference outputs of that script's independent numpy LBS.
 enum Fixture {
-    static func url(_ name: String) -> URL {
-        Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil)!
+    /// A fixture's URL; a missing one (scripts/test makes them) fails the test that needs it.
+    static func url(_ name: String) throws -> URL {
+        guard let url = Bundle.module.url(forResource: "Fixtures/\(name)", withExtension: nil) else {
+            throw FixtureMissing(name: name)
+        }
+        return url
+    }
+
+    struct FixtureMissing: Error, CustomStringConvertible {
+        let name: String
+        var description: String { "fixture \(name) missing: run scripts/test (it makes the FLAME fixtures)" }
     }
 
     static let shapeComponents = 10
 
     static func model() throws -> FLAMEModel {
-        try FLAMEModel.load(contentsOf: url("flame_tiny.pkl"), shapeComponents: shapeComponents)
+        try FLAMEModel.load(contentsOf: try url("flame_tiny.pkl"), shapeComponents: shapeComponents)
     }
 
     static func embedding() throws -> LandmarkEmbedding {
-        try LandmarkEmbedding.load(contentsOf: url("landmark_embedding_tiny.npy"))
+        try LandmarkEmbedding.load(contentsOf: try url("landmark_embedding_tiny.npy"))
     }
 
     struct Case: Decodable {
@@ -34,7 +43,7 @@ enum Fixture {
     }
 
     static func reference() throws -> Reference {
-        try JSONDecoder().decode(Reference.self, from: Data(contentsOf: url("flame_tiny_reference.json")))
+        try JSONDecoder().decode(Reference.self, from: Data(contentsOf: try url("flame_tiny_reference.json")))
     }
 
     /// Writes bytes to a fresh temporary file with the given name.
