@@ -104,7 +104,7 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         let finite = record.isFinite && geometry.gradientsAreFinite && shader.gradientsAreFinite
         switch guardian.check(iteration: record.iteration, finite: finite, learningRate: state.learningRateScale) {
         case .ok:
-            if state.iteration >= s.shaderWarmup { geometry.step(learningRate: learningRate) }
+            if state.iteration >= s.shaderWarmup { geometry.step(learningRate: learningRate * s.geometryLearningRateScale) }
             shader.step(learningRate: learningRate)
             state.iteration += 1
             state.curve.append(record)

@@ -24,15 +24,16 @@ public struct DetailPreset: Sendable, Equatable, Codable {
     /// Half-length of each ray's search interval around the coarse depth, as a fraction of the
     /// coarse mesh's bounding-box diagonal.
     public var rayMarginFraction: Float
-    /// Marching-cubes lattice resolution for `detailed.obj`.
-    public var meshResolution: Int
+    /// Midpoint subdivisions of the coarse mesh that `DetailedSurface` displaces onto f_θ for
+    /// `detailed.obj` (each one: 4× the triangles).
+    public var meshSubdivisions: Int
 
     public init(name: String, coarse: CoarsePreset, shader: RenderingNetworkConfig, detail: DetailSettings,
                 cropSize: Int = 256, cropMargin: Float = 0.15, erosion: Int = 3, rayMarginFraction: Float = 0.04,
-                meshResolution: Int = 256) {
+                meshSubdivisions: Int = 3) {
         self.name = name; self.coarse = coarse; self.shader = shader; self.detail = detail
         self.cropSize = cropSize; self.cropMargin = cropMargin; self.erosion = erosion
-        self.rayMarginFraction = rayMarginFraction; self.meshResolution = meshResolution
+        self.rayMarginFraction = rayMarginFraction; self.meshSubdivisions = meshSubdivisions
     }
 
     /// ε of Eq. 5 for the detail run, as a fraction of the coarse mesh's diagonal D. The zero set
@@ -57,7 +58,7 @@ public struct DetailPreset: Sendable, Equatable, Codable {
                                        featureSize: CoarsePreset.paper.network.featureSize)
         var c = CoarsePreset.paper
         c.thicknessFraction = shellThickness
-        return DetailPreset(name: "paper", coarse: c, shader: g, detail: d, meshResolution: 160)
+        return DetailPreset(name: "paper", coarse: c, shader: g, detail: d)
     }()
 
     public static let fast: DetailPreset = {
@@ -79,7 +80,7 @@ public struct DetailPreset: Sendable, Equatable, Codable {
         c.learningRate = .warmupCosine(1e-2, end: 3e-4, warmup: 30, steps: 300)
         let g = RenderingNetworkConfig(pointFrequencies: 0, viewFrequencies: 4, hidden: [64, 64],
                                        featureSize: c.network.featureSize)
-        return DetailPreset(name: "fast", coarse: c, shader: g, detail: d, meshResolution: 192)
+        return DetailPreset(name: "fast", coarse: c, shader: g, detail: d)
     }()
 
     public static func named(_ name: String) -> DetailPreset? {

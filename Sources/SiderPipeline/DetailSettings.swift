@@ -3,7 +3,8 @@
 ///
 /// Loss (Eq. 10) per iteration, over a batch of rays ℬ (those that hit) and a batch of points 𝒫ᵦ:
 ///   L = mean_ℬ ‖c − c_gt‖₁/3 + λ₁·mean_𝒫ᵦ |f(x) − SDF_GT(x)| + λ₂·mean_𝒫ᵦ (‖∇ₓf(x)‖ − 1)².
-/// After `shaderWarmup` iterations of ω alone, Adam on θ and ω with learning rate lr·decay^⌊iteration/decayEvery⌋; stops when the smoothed
+/// After `shaderWarmup` iterations of ω alone, Adam on ω with learning rate lr·decay^⌊iteration/decayEvery⌋
+/// and on θ with that rate times `geometryLearningRateScale`; stops when the smoothed
 /// loss has not improved by `minRelativeGain` for `patience` iterations, or at `maxIterations`.
 public struct DetailSettings: Codable, Sendable, Equatable {
     public var maxIterations: Int = 1000
@@ -15,6 +16,10 @@ public struct DetailSettings: Codable, Sendable, Equatable {
     public var lambda2: Float = 0.1
     /// Adam learning rate for θ and ω (the paper's 10⁻⁴).
     public var learningRate: Float = 1e-4
+    /// θ's learning rate as a multiple of `learningRate` (ω always takes `learningRate`). Below 1
+    /// when f_θ's parameters are local (a grid encoding): each Adam step moves every touched entry
+    /// by about the learning rate, so a rate that suits g_ω writes pixel noise into the surface.
+    public var geometryLearningRateScale: Float = 1
     /// First iterations in which only g_ω learns (θ frozen), so that the shading the geometry
     /// receives gradients through is no longer random when θ starts to move.
     public var shaderWarmup: Int = 0

@@ -11,7 +11,7 @@ import SiderPipeline
         var p = DetailPreset.fast
         p.cropSize = 64
         p.erosion = 1
-        p.meshResolution = 40
+        p.meshSubdivisions = 1
         p.coarse.iterations = 30
         p.coarse.poolSize = 4000
         p.coarse.batchSize = 1024
