@@ -8,7 +8,8 @@ import Geometry
 /// front of the face. For a vertex p with outward unit normal n (outward: towards the camera),
 /// f(p + t·n) is negative inside the shell and turns positive at the front sheet, t = t*
 /// (about ε/2 before the detail stage). The vertex moves to p + (t* − ε/2)·n: the front sheet
-/// offset back by ε/2. t* is bracketed by `samples` evaluations over t ∈ [0, searchLength] and
+/// offset back by ε/2 (outward is fixed for the whole mesh: the orientation of the normals that
+/// point away from the vertex centroid). t* is bracketed by `samples` evaluations over t ∈ [0, searchLength] and
 /// refined by regula falsi; a vertex without a − → + change there (a spot where the shell thinned
 /// through) stays at p.
 ///
@@ -30,8 +31,10 @@ public enum DetailedSurface {
         base.uvs = nil
         for _ in 0..<max(0, subdivisions) { base = base.subdividedMidpoint() }
         var normals = base.vertexNormals()
-        // Outward = towards the camera (at the origin) for most of the face.
-        let facing = zip(base.vertices, normals).reduce(Float(0)) { $0 + (($1.0 * $1.1).sum() < 0 ? 1 : -1) }
+        // Outward = away from the vertex centroid for most vertices (for a face mask, which bulges
+        // towards the camera, that is towards the camera).
+        let centroid = base.vertices.reduce(SIMD3<Float>.zero, +) / Float(max(1, base.vertices.count))
+        let facing = zip(base.vertices, normals).reduce(Float(0)) { $0 + ((($1.0 - centroid) * $1.1).sum() > 0 ? 1 : -1) }
         if facing < 0 { normals = normals.map { -$0 } }
 
         let n = base.vertices.count, k = max(2, samples)

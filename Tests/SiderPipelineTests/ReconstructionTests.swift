@@ -56,8 +56,12 @@ import SiderPipeline
         let normals = try ImageDecoder.load(dir.appendingPathComponent("normals.png"))
         #expect(normals.width == 64 && normals.height == 64)
         let detailed = try MeshIO.load(dir.appendingPathComponent("detailed.obj"))
-        #expect(detailed.faces.count > 50)
-        #expect(detailed.vertices.allSatisfy { $0.z < 1 })   // only the sheet facing the camera
+        // The coarse mesh subdivided once, displaced onto f_θ's shell mid-surface: close to the
+        // coarse sphere (radius 0.1) all round, not ε/2 = 0.02·diagonal/2 ≈ 3.5 mm outside it.
+        let coarse = try Self.input().coarseMesh.subdividedMidpoint()
+        #expect(detailed.faces.count == coarse.faces.count)
+        let radial = detailed.vertices.map { abs((($0 - SIMD3<Float>(0.01, 0, 1)) * ($0 - SIMD3<Float>(0.01, 0, 1))).sum().squareRoot() - 0.1) }.sorted()
+        #expect(radial[radial.count / 2] < 0.002, "median distance from the coarse sphere \(radial[radial.count / 2])")
 
         // Resume with a higher maximum continues from iteration 12.
         options.resume = true
