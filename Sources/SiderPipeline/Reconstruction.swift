@@ -47,7 +47,7 @@ public struct ReconstructionOptions {
 /// around the coarse depth. Coarse stage: `CoarseTrainer` fits f_θ to SDF_GT of the coarse mesh;
 /// its sample pool 𝒫 feeds Eq. 10's regularisers. Detail stage: `DetailOptimizer`. Outputs
 /// (all in the crop's frame): render.png, normals.png, depth.png, overlay.png,
-/// coarse_normals.png, crop.png, detailed.obj/.ply, progress/, run.json, checkpoint.bin.
+/// coarse_normals.png, crop.png, detailed.obj/.ply (`DetailedSurface`), progress/, run.json, checkpoint.bin.
 public enum Reconstruction {
     public static func run(_ input: ReconstructionInput, options: ReconstructionOptions) throws -> RunReport {
         let preset = options.preset
