@@ -79,7 +79,11 @@ public struct DetailPreset: Sendable, Equatable, Codable {
     ///   θ at 1× / 0.3× / 0.1× (λ₁ 1 / 3 / 3, shader of the old preset for 1×): normal error
     ///   22.8° / 14.0° / 12.9°, NoW median 2.46 / 2.41 / 2.32 mm; f_θ before the detail stage
     ///   13.4°, 2.36 mm.
-    /// Measured with these values: NoW median 2.10 mm, normal error 13.9° (see the report).
+    /// Measured with these values (two runs of --cases 3): NoW median 2.08 / 2.09 mm, normal error
+    /// of the mesh 13.2° / 13.3° (of ∇ₓf 12.1°), ≈40 s per case; `sider reconstruct` of obama2.jpg
+    /// 41 s end to end. Still short of the prior (1.90 mm, 10.8°): f_θ alone, before the detail
+    /// stage, already scores ≈2.36 mm / 13.4° on case 1 (its fit to the prior), and the detail
+    /// stage at this rate adds little visible detail (no clear forehead lines on obama2).
     public static let fast: DetailPreset = {
         var d = DetailSettings()
         d.maxIterations = 300
