@@ -24,7 +24,7 @@ public struct DetailRunState: Codable, Sendable, Equatable {
 ///
 /// Each iteration draws a batch of rays and of regulariser points (seeded), renders the rays
 /// through `SurfaceRenderer`, back-propagates the L1 colour loss into ω and θ (through n, γ and x̂),
-/// adds the λ₁ and λ₂ terms, and takes an Adam step on both models. Owns the run's bookkeeping:
+/// adds the λ₁ and λ₂ terms and the miss term (`DetailSettings.missWeight`), and takes an Adam step on both models. Owns the run's bookkeeping:
 /// loss curve and stopping rule, NaN guard, checkpoints and the interrupt flag.
 ///
 /// A checkpoint holds everything a run's future depends on: iteration, RNG, NaN-guard state and
@@ -78,12 +78,17 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         photometric *= wc
         let seeds = h > 0 ? renderer.backward(batch, dColors: dColors, geometry: geometry, shader: shader) : []
 
-        // One f_θ pass for the x̂(θ) seeds and the regularisers (λ₁ |f − SDF_GT|, λ₂ eikonal).
+        // Rays of the face region that miss: their point of least f along the interval.
+        let missPoints = s.missWeight > 0 ? closestApproach(rays, hit: batch.trace.hit) : []
+        let m = missPoints.count
+
+        // One f_θ pass for the x̂(θ) seeds, the regularisers (λ₁ |f − SDF_GT|, λ₂ eikonal) and
+        // the miss term.
         let r = batchPoints.count
         let regPoints = batchPoints.map { problem.regularizerPoints[$0] }
-        let eval = geometry.forward(batch.points + regPoints)
-        var dSDF = seeds + [Float](repeating: 0, count: r)
-        var dGrad = [SIMD3<Float>](repeating: .zero, count: h + r)
+        let eval = geometry.forward(batch.points + regPoints + missPoints)
+        var dSDF = seeds + [Float](repeating: 0, count: r + m)
+        var dGrad = [SIMD3<Float>](repeating: .zero, count: h + r + m)
         var sdfLoss: Float = 0, eikLoss: Float = 0
         let wr: Float = r > 0 ? 1 / Float(r) : 0
         for j in 0..<r {
@@ -96,8 +101,17 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         }
         sdfLoss *= wr
         eikLoss *= wr
+        // Miss term: mean over the batch's rays of |f| at each missed ray's closest approach (normalised units).
+        var missLoss: Float = 0
+        let wm: Float = rays.count > 0 ? 1 / Float(rays.count) : 0
+        for j in 0..<m {
+            // Outside everywhere: lower f at the closest approach; starting inside: raise f there.
+            let d = eval.sdf[h + r + j] / problem.lengthUnit
+            missLoss += abs(d) * wm
+            dSDF[h + r + j] = s.missWeight * sign(d) * wm / problem.lengthUnit
+        }
         _ = geometry.backward(dSDF: dSDF, dFeatures: nil, dGradients: dGrad)
-        let total = photometric + s.lambda1 * sdfLoss + s.lambda2 * eikLoss
+        let total = photometric + s.lambda1 * sdfLoss + s.lambda2 * eikLoss + s.missWeight * missLoss
         return LossRecord(iteration: state.iteration + 1, total: total, photometric: photometric, sdf: sdfLoss,
                           eikonal: eikLoss, hitFraction: rays.count > 0 ? Float(h) / Float(rays.count) : 0,
                           learningRate: learningRate)
@@ -115,7 +129,7 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         let finite = record.isFinite && geometry.gradientsAreFinite && shader.gradientsAreFinite
         switch guardian.check(iteration: record.iteration, finite: finite, learningRate: state.learningRateScale) {
         case .ok:
-            if state.iteration >= s.shaderWarmup { geometry.step(learningRate: learningRate) }
+            if state.iteration >= s.shaderWarmup { geometry.step(learningRate: learningRate * s.geometryLearningRateScale) }
             shader.step(learningRate: learningRate)
             state.iteration += 1
             state.curve.append(record)
@@ -215,6 +229,30 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         }
         try geometry.restoreState(part("f."))
         try shader.restoreState(part("g."))
+    }
+
+    /// For each ray that missed, the point of least f among `missSamples` evenly spaced along
+    /// its interval [tNear, tFar], or its start when f ≤ 0 there (f evaluated without gradient).
+    private func closestApproach(_ rays: RaySet, hit: [Bool]) -> [SIMD3<Float>] {
+        let misses = (0..<rays.count).filter { !hit[$0] }
+        guard !misses.isEmpty else { return [] }
+        let k = max(2, settings.missSamples)
+        var candidates = [SIMD3<Float>]()
+        candidates.reserveCapacity(misses.count * k)
+        for i in misses {
+            for j in 0..<k {
+                let t = rays.tNear[i] + (rays.tFar[i] - rays.tNear[i]) * Float(j) / Float(k - 1)
+                candidates.append(rays.directions[i] * t)
+            }
+        }
+        let f = geometry.sdf(candidates)
+        return misses.indices.map { q in
+            // A ray that starts inside (the surface moved in front of tNear): its start point.
+            if f[q * k] <= 0 { return candidates[q * k] }
+            var best = q * k
+            for c in (q * k)..<(q * k + k) where f[c] < f[best] { best = c }
+            return candidates[best]
+        }
     }
 
     /// k distinct indices of 0..<count (all of them, shuffled, when k ≥ count), from the run's RNG.

@@ -2,8 +2,10 @@
 /// spans about [−1, 1] (see `NormalizedGeometry`).
 ///
 /// Loss (Eq. 10) per iteration, over a batch of rays ℬ (those that hit) and a batch of points 𝒫ᵦ:
-///   L = mean_ℬ ‖c − c_gt‖₁/3 + λ₁·mean_𝒫ᵦ |f(x) − SDF_GT(x)| + λ₂·mean_𝒫ᵦ (‖∇ₓf(x)‖ − 1)².
-/// After `shaderWarmup` iterations of ω alone, Adam on θ and ω with learning rate lr·decay^⌊iteration/decayEvery⌋; stops when the smoothed
+///   L = mean_ℬ ‖c − c_gt‖₁/3 + λ₁·mean_𝒫ᵦ |f(x) − SDF_GT(x)| + λ₂·mean_𝒫ᵦ (‖∇ₓf(x)‖ − 1)²
+///       + λ_miss·(1/|rays|)·Σ_missed |f(closest approach)|.
+/// After `shaderWarmup` iterations of ω alone, Adam on ω with learning rate lr·decay^⌊iteration/decayEvery⌋
+/// and on θ with that rate times `geometryLearningRateScale`; stops when the smoothed
 /// loss has not improved by `minRelativeGain` for `patience` iterations, or at `maxIterations`.
 public struct DetailSettings: Codable, Sendable, Equatable {
     public var maxIterations: Int = 1000
@@ -13,8 +15,20 @@ public struct DetailSettings: Codable, Sendable, Equatable {
     public var lambda1: Float = 0.05
     /// λ₂: weight of the eikonal term (IDR uses 0.1).
     public var lambda2: Float = 0.1
+    /// Weight of the miss term (IDR's mask loss in hinge form): a ray of the face region that
+    /// misses the surface adds |f| at its closest approach — min_t f(o + t·v) over its interval
+    /// when f > 0 all along, f at tNear when the surface moved in front of the interval — pulling
+    /// the surface back into the interval. Without it the photometric loss, which only sees rays that hit, is lowered
+    /// for free by letting the surface escape the pixels g_ω renders worst (dark beard, shadows).
+    public var missWeight: Float = 0
+    /// Samples along a missed ray's interval for its closest approach to the surface.
+    public var missSamples: Int = 16
     /// Adam learning rate for θ and ω (the paper's 10⁻⁴).
     public var learningRate: Float = 1e-4
+    /// θ's learning rate as a multiple of `learningRate` (ω always takes `learningRate`). Below 1
+    /// when f_θ's parameters are local (a grid encoding): each Adam step moves every touched entry
+    /// by about the learning rate, so a rate that suits g_ω writes pixel noise into the surface.
+    public var geometryLearningRateScale: Float = 1
     /// First iterations in which only g_ω learns (θ frozen), so that the shading the geometry
     /// receives gradients through is no longer random when θ starts to move.
     public var shaderWarmup: Int = 0

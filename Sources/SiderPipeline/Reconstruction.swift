@@ -54,7 +54,7 @@ public struct ReconstructionOptions {
 /// around the coarse depth. Coarse stage: `CoarseTrainer` fits f_θ to SDF_GT of the coarse mesh;
 /// its sample pool 𝒫 feeds Eq. 10's regularisers. Detail stage: `DetailOptimizer`. Outputs
 /// (all in the crop's frame): render.png, normals.png, depth.png, overlay.png,
-/// coarse_normals.png, crop.png, detailed.obj/.ply, progress/, run.json, checkpoint.bin.
+/// coarse_normals.png, crop.png, detailed.obj/.ply (`DetailedSurface`), progress/, run.json, checkpoint.bin.
 public enum Reconstruction {
     public static func run(_ input: ReconstructionInput, options: ReconstructionOptions) throws -> RunReport {
         let preset = options.preset
@@ -131,12 +131,15 @@ public enum Reconstruction {
         for i in coarseNormals.indices where !mask.values[i] { coarseNormals[i] = .zero }
         try save(NormalMap.encode(coarseNormals, width: crop.size, height: crop.size), "coarse_normals.png")
         if reason != .interrupted {
-            let sdf = CoarseSDF(network: trainer.network, frame: frame, thickness: coarsePreset.thicknessFraction * diagonal)
-            let shell = try CoarseExtraction.mesh(sdf, around: input.coarseMesh, resolution: preset.meshResolution,
-                                                  isoCells: coarsePreset.isoCells)
-            let detailed = frontSheet(shell, camera: camera, mask: mask)
-            try MeshIO.save(detailed, to: out.appendingPathComponent("detailed.obj"))
-            try MeshIO.save(detailed, to: out.appendingPathComponent("detailed.ply"))
+            let surface = DetailedSurface.mesh(coarse: input.coarseMesh, geometry: geometry,
+                                               thickness: coarsePreset.thicknessFraction * diagonal,
+                                               subdivisions: preset.meshSubdivisions,
+                                               searchLength: 2 * coarsePreset.thicknessFraction * diagonal)
+            if surface.unmoved > 0 {
+                log.info("detailed mesh: \(surface.unmoved) of \(surface.mesh.vertices.count) vertices found no front sheet and stay at the coarse surface")
+            }
+            try MeshIO.save(surface.mesh, to: out.appendingPathComponent("detailed.obj"))
+            try MeshIO.save(surface.mesh, to: out.appendingPathComponent("detailed.ply"))
             written += ["detailed.obj", "detailed.ply"]
         }
         lap("outputs")
@@ -152,34 +155,5 @@ public enum Reconstruction {
                                resumed: resumeFrom != nil, stages: stages, outputs: written + ["run.json"])
         try AtomicFile.writeJSON(report, to: out.appendingPathComponent("run.json"))
         return report
-    }
-
-    /// The part of the extracted shell that is the face seen from the camera: triangles facing the
-    /// camera whose centroid projects into the face region.
-    static func frontSheet(_ shell: TriangleMesh, camera: PinholeCamera, mask: PixelMask) -> TriangleMesh {
-        var keep: [SIMD3<Int32>] = []
-        let normals = shell.faceNormals()
-        for (k, f) in shell.faces.enumerated() {
-            let c = (shell.vertices[Int(f.x)] + shell.vertices[Int(f.y)] + shell.vertices[Int(f.z)]) / 3
-            guard c.z > 0, (normals[k] * c).sum() < 0 else { continue }
-            let p = camera.project(c)
-            let x = Int(p.x.rounded(.down)), y = Int(p.y.rounded(.down))
-            guard x >= 0, y >= 0, x < mask.width, y < mask.height, mask[x, y] else { continue }
-            keep.append(f)
-        }
-        // Drop unused vertices.
-        var remap = [Int32](repeating: -1, count: shell.vertices.count)
-        var vertices: [SIMD3<Float>] = []
-        var faces: [SIMD3<Int32>] = []
-        for f in keep {
-            var g = SIMD3<Int32>(0, 0, 0)
-            for i in 0..<3 {
-                let v = Int(f[i])
-                if remap[v] < 0 { remap[v] = Int32(vertices.count); vertices.append(shell.vertices[v]) }
-                g[i] = remap[v]
-            }
-            faces.append(g)
-        }
-        return TriangleMesh(vertices: vertices, faces: faces)
     }
 }

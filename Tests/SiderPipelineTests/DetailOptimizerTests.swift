@@ -103,6 +103,36 @@ import Geometry
         #expect(last < 0.5 * first, "photometric \(first) → \(last)")
     }
 
+    /// The miss term: f starts as a sphere shrunk so far that the rays miss their intervals; only
+    /// the radius may move (shader frozen). With λ_miss the surface is pulled back into the
+    /// rays' intervals; without it no ray hits, the colour loss is empty and nothing moves it.
+    @Test func missTermPullsTheSurfaceBackIntoTheRays() throws {
+        func run(missWeight: Float) throws -> (before: Double, after: Double, radius: Float) {
+            let problem = Self.scene().problem
+            let f = BumpySDF(center: [0, 0, 1], radius: 0.28, amplitudes: [0, 0, 0, 0, 0],
+                             frequencies: Self.freqs, phases: Self.phases, featureCount: 0)
+            f.frozen = Set([0, 1, 2] + Array(4..<9))
+            let (_, g) = Self.models()
+            g.frozen = Set(0..<g.theta.count)
+            var s = Self.settings()
+            s.maxIterations = 120
+            s.lambda1 = 0
+            s.missWeight = missWeight
+            func hits() -> Double {
+                let t = SphereTracer().trace(problem.rays, sdf: f)
+                return Double(t.hit.filter { $0 }.count) / Double(problem.rays.count)
+            }
+            let before = hits()
+            let opt = DetailOptimizer(problem: problem, geometry: f, shader: g, settings: s)
+            _ = try opt.run(shouldStop: { false })
+            return (before, hits(), f.theta[3])
+        }
+        let with = try run(missWeight: 1), without = try run(missWeight: 0)
+        #expect(with.before < 0.5, "the shrunk sphere should miss most rays (hits \(with.before))")
+        #expect(with.after > 0.9, "with the miss term: hits \(with.before) → \(with.after), r = \(with.radius)")
+        #expect(without.after < 0.5, "without it: hits \(without.before) → \(without.after)")
+    }
+
     @Test func resumedRunEndsInTheSameState() throws {
         let scene = Self.scene()
         var s = Self.settings()

@@ -33,7 +33,7 @@ public struct QualityReport: Sendable, Codable {
     public var renderSize: Int
     public var units = "NoW errors in the scan's units (mm for james); normal errors in degrees"
     public var coarseDefinition = "the landmark-mesh prior the detail stage starts from (MediaPipe 468-point mesh lifted under the assumed camera)"
-    public var siderDefinition = "detailed.obj of Reconstruction.run (front sheet of f_θ's zero level set after the detail stage)"
+    public var siderDefinition = "detailed.obj of Reconstruction.run (the coarse mesh, subdivided, displaced onto f_θ's front sheet minus ε/2 after the detail stage)"
     public var normalPixels = "render mask ∩ coarse coverage ∩ SIDER coverage, each mesh rasterized with the pipeline's assumed camera over the render's pixel grid"
     public var cases: [QualityCaseResult]
     /// NoW statistics over all cases' scan vertices together.
