@@ -54,6 +54,39 @@ public struct DetailSettings: Codable, Sendable, Equatable {
     }
 }
 
+extension DetailSettings {
+    /// Decodes settings written by any version: a field that an older checkpoint or run.json
+    /// lacks (settings added since) takes its default, so old checkpoints still resume.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        var s = DetailSettings()
+        func value<T: Decodable>(_ key: CodingKeys, _ field: inout T) throws {
+            if let v = try c.decodeIfPresent(T.self, forKey: key) { field = v }
+        }
+        try value(.maxIterations, &s.maxIterations)
+        try value(.raysPerBatch, &s.raysPerBatch)
+        try value(.regularizerPointsPerBatch, &s.regularizerPointsPerBatch)
+        try value(.lambda1, &s.lambda1)
+        try value(.lambda2, &s.lambda2)
+        try value(.missWeight, &s.missWeight)
+        try value(.missSamples, &s.missSamples)
+        try value(.learningRate, &s.learningRate)
+        try value(.geometryLearningRateScale, &s.geometryLearningRateScale)
+        try value(.shaderWarmup, &s.shaderWarmup)
+        try value(.learningRateDecay, &s.learningRateDecay)
+        try value(.decayEvery, &s.decayEvery)
+        try value(.patience, &s.patience)
+        try value(.minRelativeGain, &s.minRelativeGain)
+        try value(.checkpointEvery, &s.checkpointEvery)
+        try value(.snapshotEvery, &s.snapshotEvery)
+        try value(.goodStateEvery, &s.goodStateEvery)
+        try value(.seed, &s.seed)
+        try value(.ablation, &s.ablation)
+        try value(.trace, &s.trace)
+        self = s
+    }
+}
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -22,6 +22,21 @@ import SiderPipeline
         #expect(throws: (any Error).self) { try Checkpoint<Meta>(decoding: Data("hello".utf8)) }
     }
 
+    @Test func settingsFromAnOlderVersionDecodeWithDefaults() throws {
+        var s = DetailSettings()
+        s.maxIterations = 77
+        s.missWeight = 0.5
+        let data = try JSONEncoder().encode(s)
+        #expect(try JSONDecoder().decode(DetailSettings.self, from: data) == s)
+        // Drop fields added later (and one old one): they take their defaults, the rest is kept.
+        var dict = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        for key in ["missWeight", "missSamples", "geometryLearningRateScale"] { dict[key] = nil }
+        let old = try JSONDecoder().decode(DetailSettings.self, from: try JSONSerialization.data(withJSONObject: dict))
+        #expect(old.maxIterations == 77)
+        #expect(old.missWeight == DetailSettings().missWeight)
+        #expect(old.geometryLearningRateScale == 1)
+    }
+
     @Test func lossCurveStopsWhenFlat() {
         var curve = LossCurve(smoothing: 0.5, patience: 10, minRelativeGain: 0.01)
         func rec(_ i: Int, _ l: Float) -> LossRecord {
