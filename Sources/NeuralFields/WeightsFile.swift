@@ -150,7 +150,15 @@ extension SDFNetworkConfig {
         case .grid(let g): encodingOK = (1...32).contains(g.levels) && (1...16).contains(g.featuresPerLevel)
             && (1...4096).contains(g.baseResolution) && g.growth >= 1 && g.growth <= 4 && (4...24).contains(g.log2TableSize)
         }
-        guard ok && encodingOK else { throw SiderError(.badModel, "weights file describes an implausible geometry network") }
+        // A skip into layer s concatenates φ(x) to the previous layer's output, which then has
+        // hidden[s−1] − D units: it must stay positive.
+        let d0: Int
+        switch encoding {
+        case .positional(let f): d0 = 3 + 6 * f
+        case .grid(let g): d0 = 3 + g.levels * g.featuresPerLevel
+        }
+        let skipsOK = ok && skips.allSatisfy { hidden[$0 - 1] > d0 }
+        guard ok && encodingOK && skipsOK else { throw SiderError(.badModel, "weights file describes an implausible geometry network") }
     }
 }
 

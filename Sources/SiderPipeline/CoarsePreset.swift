@@ -32,6 +32,10 @@ public struct CoarsePreset: Sendable, Equatable, Codable {
     /// surface f = iso (a shell of thickness ε + 2·iso) is extracted to avoid holes.
     public var isoCells: Float
     public var seed: UInt64
+    /// Positional-encoding bands open during the coarse stage (nil: all). The detail stage opens
+    /// the rest (`PositionalEncoding.setActiveBands`): the coarse f_θ stays smooth and the high
+    /// bands, starting at zero, learn only what the photo asks for.
+    public var coarseBands: Int? = nil
 
     public init(name: String, network: SDFNetworkConfig, iterations: Int, batchSize: Int, poolSize: Int,
                 nearFraction: Float = 0.45, farFraction: Float = 0.35, sigmaNear: Float = 0.004, sigmaFar: Float = 0.04,

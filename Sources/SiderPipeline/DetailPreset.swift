@@ -84,6 +84,12 @@ public struct DetailPreset: Sendable, Equatable, Codable {
     /// 41 s end to end. Still short of the prior (1.90 mm, 10.8°): f_θ alone, before the detail
     /// stage, already scores ≈2.36 mm / 13.4° on case 1 (its fit to the prior), and the detail
     /// stage at this rate adds little visible detail (no clear forehead lines on obama2).
+    /// Tried since (same benchmark, quiet machine, this preset 2.07 mm / 13.3°): f_θ with 6
+    /// frequencies of which the coarse stage opens 4 (`CoarsePreset.coarseBands`), the detail
+    /// stage all 6: θ at 0.3× — 2.07 mm / 15.3°; θ at 1×, λ₁ = 1 — 1.92 mm (mean 2.67, below
+    /// the prior's 2.73) / 19.9°, with fold-like structure on obama2's cheeks but noisier normals;
+    /// 8 frequencies alias into axis-aligned stripes. Not adopted: every variant that shows
+    /// more structure also raises the normal error against the scan's true normals.
     public static let fast: DetailPreset = {
         var d = DetailSettings()
         d.maxIterations = 300

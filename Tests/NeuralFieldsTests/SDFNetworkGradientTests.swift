@@ -113,6 +113,32 @@ import SiderCore
         #expect(GradientCheck.relativeError(fdx, anx) <= GradientCheck.tolerance, "x: fd \(fdx) analytic \(anx)")
     }
 
+    /// Band window a = (1, 0): the windowed encoding's derivatives (value, ∇ₓf and the double
+    /// backward) still match finite differences, and a closed band's weights get no gradient.
+    @Test func bandWindowGradientsAndClosedBands() throws {
+        let net = Self.perturbed(Self.tinyConfig(.positional(frequencies: 2)))
+        let pe = try #require(net.encoding as? PositionalEncoding)
+        pe.setActiveBands(1)
+        #expect(pe.bandWeights == [1, 0])
+        var rng = SeededGenerator(seed: 6)
+        let n = 11
+        let x = GradientCheck.randomPoints(n, radius: 0.8, &rng)
+        let loss = Loss(n: n, features: net.config.featureSize, &rng)
+        let dX = loss.backward(net, x)
+        let (fd, an) = GradientCheck.parameters(net.store) { loss.value(net, x) }
+        #expect(GradientCheck.relativeError(fd, an) <= GradientCheck.tolerance, "θ: fd \(fd) analytic \(an)")
+        let (fdx, anx) = GradientCheck.points(x, gradient: dX) { loss.value(net, $0) }
+        #expect(GradientCheck.relativeError(fdx, anx) <= GradientCheck.tolerance, "x: fd \(fdx) analytic \(anx)")
+        // The first layer's columns of band 1 (inputs 3 + 6 … 3 + 6 + 5) receive no gradient
+        // (without weight norm the raw weights are W itself).
+        let plain = Self.perturbed(Self.tinyConfig(.positional(frequencies: 2), weightNorm: false))
+        (plain.encoding as? PositionalEncoding)?.setActiveBands(1)
+        _ = loss.backward(plain, x)
+        let first = plain.mlp.layers[0]
+        let grad = plain.store.grad(first.weightView)
+        for r in 0..<first.outputs { for c in 9..<15 { #expect(grad[r * first.inputs + c] == 0) } }
+    }
+
     /// Each term of the loss on its own, so an error in one cannot hide behind another.
     @Test func eachTermSeparately() {
         let net = Self.perturbed(Self.tinyConfig(.positional(frequencies: 2), beta: 100, weightNorm: false))

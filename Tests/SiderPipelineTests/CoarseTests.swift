@@ -97,6 +97,30 @@ import SiderCore
         return (m, trainer)
     }
 
+    /// `coarseBands`: the closed positional-encoding bands' weights (zero under IDR's init) stay
+    /// exactly zero through the coarse stage, so opening them later leaves f_θ unchanged.
+    @Test func closedBandsStayZeroThroughTheCoarseStage() throws {
+        var p = Self.tiny(iterations: 40)
+        p.network = SDFNetworkConfig(encoding: .positional(frequencies: 4), hidden: [32, 32], skips: [1], featureSize: 4,
+                                     beta: 100, weightNorm: true, initialRadius: 0.6)
+        p.coarseBands = 2
+        let sphere = TriangleMesh.icosphere(subdivisions: 2, radius: 0.5, center: .zero)
+        let trainer = try CoarseTrainer(mesh: sphere, preset: p)
+        _ = try trainer.train()
+        let net = trainer.network
+        let d0 = net.encoding.outputDimension
+        let closed = (3 + 6 * 2)..<d0
+        for (l, layer) in net.mlp.layers.enumerated() where l == 0 || p.network.skips.contains(l) {
+            let w = layer.rawWeight, offset = layer.inputs - d0   // the skip layer sees φ(x) last
+            for r in 0..<layer.outputs { for c in closed { #expect(w[r * layer.inputs + offset + c] == 0, "layer \(l)") } }
+        }
+        var rng = SeededGenerator(seed: 3)
+        let probe = (0..<64).map { _ in SIMD3<Float>(rng.uniform(-0.7, 0.7), rng.uniform(-0.7, 0.7), rng.uniform(-0.7, 0.7)) }
+        let before = net.evaluate(probe)
+        (net.encoding as? PositionalEncoding)?.setActiveBands(Int.max)
+        #expect(net.evaluate(probe) == before)
+    }
+
     @Test func sphereFitsAndExtracts() throws {
         let sphere = TriangleMesh.icosphere(subdivisions: 3, radius: 2, center: SIMD3(1, -1, 0.5))
         let (m, trainer) = try fitAndMeasure(sphere, Self.tiny())
