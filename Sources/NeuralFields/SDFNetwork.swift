@@ -108,6 +108,10 @@ public final class SDFNetwork: @unchecked Sendable {
         store.markChanged()
     }
 
+    /// Opens the first `count` positional-encoding bands and closes the rest
+    /// (`PositionalEncoding.setActiveBands`); no effect on a grid encoding.
+    public func setActiveBands(_ count: Int) { (encoding as? PositionalEncoding)?.setActiveBands(count) }
+
     /// Multiply–adds per point of one forward pass (for GFLOP/s figures).
     public var macsPerPoint: Int { mlp.config.macsPerPoint }
 

@@ -59,7 +59,7 @@ public final class CoarseTrainer {
         frame = CoarseFrame(box: box)
         rng = SeededGenerator(seed: preset.seed)
         network = SDFNetwork(config: preset.network, seed: rng.next())
-        if let bands = preset.coarseBands { (network.encoding as? PositionalEncoding)?.setActiveBands(bands) }
+        if let bands = preset.coarseBands { network.setActiveBands(bands) }
         bvh = try MeshBVH(mesh)
         var poolRng = rng.fork()
         samples = CoarseSamples(mesh: mesh, bvh: bvh, frame: frame, preset: preset, count: preset.poolSize, rng: &poolRng)

@@ -97,7 +97,7 @@ public enum Reconstruction {
         // 3. Detail stage (Eq. 8–10).
         let frame = trainer.frame
         // The detail stage opens every positional-encoding band (see `CoarsePreset.coarseBands`).
-        (trainer.network.encoding as? PositionalEncoding)?.setActiveBands(Int.max)
+        trainer.network.setActiveBands(Int.max)
         let geometry = NetworkGeometry(network: trainer.network, frame: frame)
         let shader = NetworkShader(network: RenderingNetwork(config: preset.shader, seed: preset.detail.seed &+ 1), frame: frame)
         let problem = DetailProblem(rays: rays, targets: targets, coarse: trainer)

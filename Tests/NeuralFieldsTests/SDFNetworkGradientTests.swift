@@ -79,6 +79,15 @@ import SiderCore
         }
     }
 
+    /// ∂L/∂θ and ∂L/∂x of `loss` (analytic backward) against finite differences.
+    static func expectLossGradients(_ net: SDFNetwork, _ x: [Float], _ loss: Loss) {
+        let dX = loss.backward(net, x)
+        let (fd, an) = GradientCheck.parameters(net.store) { loss.value(net, x) }
+        #expect(GradientCheck.relativeError(fd, an) <= GradientCheck.tolerance, "θ: fd \(fd) analytic \(an)")
+        let (fdx, anx) = GradientCheck.points(x, gradient: dX) { loss.value(net, $0) }
+        #expect(GradientCheck.relativeError(fdx, anx) <= GradientCheck.tolerance, "x: fd \(fdx) analytic \(anx)")
+    }
+
     @Test(arguments: encodings)
     func spatialGradientMatchesFiniteDifferences(_ enc: EncodingConfig) {
         let net = Self.perturbed(Self.tinyConfig(enc))
@@ -106,11 +115,7 @@ import SiderCore
         let n = 13
         let x = GradientCheck.randomPoints(n, radius: 0.8, &rng)
         let loss = Loss(n: n, features: net.config.featureSize, &rng)
-        let dX = loss.backward(net, x)
-        let (fd, an) = GradientCheck.parameters(net.store) { loss.value(net, x) }
-        #expect(GradientCheck.relativeError(fd, an) <= GradientCheck.tolerance, "θ: fd \(fd) analytic \(an)")
-        let (fdx, anx) = GradientCheck.points(x, gradient: dX) { loss.value(net, $0) }
-        #expect(GradientCheck.relativeError(fdx, anx) <= GradientCheck.tolerance, "x: fd \(fdx) analytic \(anx)")
+        Self.expectLossGradients(net, x, loss)
     }
 
     /// Band window a = (1, 0): the windowed encoding's derivatives (value, ∇ₓf and the double
@@ -124,15 +129,11 @@ import SiderCore
         let n = 11
         let x = GradientCheck.randomPoints(n, radius: 0.8, &rng)
         let loss = Loss(n: n, features: net.config.featureSize, &rng)
-        let dX = loss.backward(net, x)
-        let (fd, an) = GradientCheck.parameters(net.store) { loss.value(net, x) }
-        #expect(GradientCheck.relativeError(fd, an) <= GradientCheck.tolerance, "θ: fd \(fd) analytic \(an)")
-        let (fdx, anx) = GradientCheck.points(x, gradient: dX) { loss.value(net, $0) }
-        #expect(GradientCheck.relativeError(fdx, anx) <= GradientCheck.tolerance, "x: fd \(fdx) analytic \(anx)")
+        Self.expectLossGradients(net, x, loss)
         // The first layer's columns of band 1 (inputs 3 + 6 … 3 + 6 + 5) receive no gradient
         // (without weight norm the raw weights are W itself).
         let plain = Self.perturbed(Self.tinyConfig(.positional(frequencies: 2), weightNorm: false))
-        (plain.encoding as? PositionalEncoding)?.setActiveBands(1)
+        plain.setActiveBands(1)
         _ = loss.backward(plain, x)
         let first = plain.mlp.layers[0]
         let grad = plain.store.grad(first.weightView)

@@ -60,3 +60,27 @@ import SiderCore
         #expect(!e.description.contains("\n"))
     }
 }
+
+@Suite struct CholeskyTests {
+    @Test func solvesASymmetricPositiveDefiniteSystem() throws {
+        // A = M·Mᵀ + I for a fixed M; b = A·x₀ must give back x₀.
+        let n = 5
+        var g = SeededGenerator(seed: 9)
+        let m = (0..<(n * n)).map { _ in Double(g.uniform(-1, 1)) }
+        var a = [Double](repeating: 0, count: n * n)
+        for i in 0..<n { for j in 0..<n {
+            a[i * n + j] = (0..<n).reduce(0) { $0 + m[i * n + $1] * m[j * n + $1] } + (i == j ? 1 : 0)
+        } }
+        let x0 = (0..<n).map { Double($0) - 1.5 }
+        let b = (0..<n).map { i in (0..<n).reduce(0) { $0 + a[i * n + $1] * x0[$1] } }
+        let factor = try #require(Cholesky(a, n: n))
+        for (x, e) in zip(factor.solve(b), x0) { #expect(abs(x - e) < 1e-9) }
+        #expect(Cholesky.solve(a, b, n: n) == factor.solve(b))
+    }
+
+    @Test func rejectsMatricesThatAreNotPositiveDefinite() {
+        #expect(Cholesky([1, 2, 2, 1], n: 2) == nil)          // eigenvalues 3 and −1
+        #expect(Cholesky([0, 0, 0, 0], n: 2) == nil)
+        #expect(Cholesky([.nan, 0, 0, 1], n: 2) == nil)
+    }
+}

@@ -117,7 +117,7 @@ import SiderCore
         var rng = SeededGenerator(seed: 3)
         let probe = (0..<64).map { _ in SIMD3<Float>(rng.uniform(-0.7, 0.7), rng.uniform(-0.7, 0.7), rng.uniform(-0.7, 0.7)) }
         let before = net.evaluate(probe)
-        (net.encoding as? PositionalEncoding)?.setActiveBands(Int.max)
+        net.setActiveBands(Int.max)
         #expect(net.evaluate(probe) == before)
     }
 

@@ -160,7 +160,7 @@ public enum ScanToMeshAlignment {
         }
         for j in 0..<np { h[j * np + j] += 1e-12 * traceH + 1e-300 }
         // Minimising Σ w (r − Jθ)² with J = [...] above gives (JᵀWJ)θ = JᵀW r.
-        guard let theta = LinearSolve.cholesky(h, g, n: np) else { return nil }
+        guard let theta = Cholesky.solve(h, g, n: np) else { return nil }
         return Step(theta: theta, centroid: centroid)
     }
 

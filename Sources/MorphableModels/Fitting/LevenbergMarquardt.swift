@@ -39,7 +39,7 @@ struct LevenbergMarquardt {
             for _ in 0..<10 {
                 var D = A
                 for a in 0..<n { D[a * n + a] += mu * (A[a * n + a] + 1e-9) }
-                guard let step = Self.choleskySolve(D, g.map { -$0 }, n: n) else { mu *= 10; continue }
+                guard let step = Cholesky.solve(D, g.map { -$0 }, n: n) else { mu *= 10; continue }
                 let trial = zip(p, step).map { $0 + $1 }
                 let (rt, _) = try evaluate(trial, false)
                 let ct = Self.halfSquaredNorm(rt)
@@ -64,31 +64,4 @@ struct LevenbergMarquardt {
     }
 
     static func halfSquaredNorm(_ r: [Double]) -> Double { 0.5 * r.reduce(0) { $0 + $1 * $1 } }
-
-    /// Solves A x = b for symmetric positive definite A (n × n); nil when A is not SPD.
-    static func choleskySolve(_ A: [Double], _ b: [Double], n: Int) -> [Double]? {
-        var L = [Double](repeating: 0, count: n * n)
-        for i in 0..<n {
-            for j in 0...i {
-                var s = A[i * n + j]
-                for k in 0..<j { s -= L[i * n + k] * L[j * n + k] }
-                if i == j {
-                    guard s > 0, s.isFinite else { return nil }
-                    L[i * n + i] = s.squareRoot()
-                } else {
-                    L[i * n + j] = s / L[j * n + j]
-                }
-            }
-        }
-        var y = b
-        for i in 0..<n {
-            for k in 0..<i { y[i] -= L[i * n + k] * y[k] }
-            y[i] /= L[i * n + i]
-        }
-        for i in stride(from: n - 1, through: 0, by: -1) {
-            for k in (i + 1)..<n { y[i] -= L[k * n + i] * y[k] }
-            y[i] /= L[i * n + i]
-        }
-        return y
-    }
 }

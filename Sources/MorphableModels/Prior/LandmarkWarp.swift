@@ -17,10 +17,9 @@ struct LandmarkWarp {
             for j in 0..<n { K[i * n + j] = Self.kernel(anchors[i], anchors[j], width) }
             K[i * n + i] += 1e-3
         }
-        guard let cx = LevenbergMarquardt.choleskySolve(K, (0..<n).map { targets[$0].x - anchors[$0].x }, n: n),
-              let cy = LevenbergMarquardt.choleskySolve(K, (0..<n).map { targets[$0].y - anchors[$0].y }, n: n) else {
-            return nil
-        }
+        guard let factor = Cholesky(K, n: n) else { return nil }
+        let cx = factor.solve((0..<n).map { targets[$0].x - anchors[$0].x })
+        let cy = factor.solve((0..<n).map { targets[$0].y - anchors[$0].y })
         self.anchors = anchors
         coefficients = zip(cx, cy).map { SIMD2($0, $1) }
         self.width = width
