@@ -15,6 +15,9 @@ public struct SDFNetworkConfig: Sendable, Equatable, Codable {
     public var weightNorm: Bool
     /// Radius r of the initial sphere f ≈ ‖x‖ − r (IDR's geometric init, `bias`).
     public var initialRadius: Float
+    /// A residual field δ instead of an SDF: starts at δ ≈ 0 (output weights ~ 𝒩(0, 10⁻⁴²), bias
+    /// 0) and its first layer sees every encoding channel. Nil/false: IDR's geometric init.
+    public var startsAtZero: Bool? = nil
 
     public init(encoding: EncodingConfig, hidden: [Int], skips: [Int], featureSize: Int,
                 beta: Float = 100, weightNorm: Bool = true, initialRadius: Float = 0.6) {
@@ -87,9 +90,14 @@ public final class SDFNetwork: @unchecked Sendable {
         if let g = encoding as? GridEncoding { g.initialise(&rng) }
         let d0 = encoding.outputDimension
         let last = mlp.layers.count - 1
+        let residual = config.startsAtZero ?? false
         for (l, layer) in mlp.layers.enumerated() {
             let w = layer.rawWeight, b = layer.bias, ni = layer.inputs, no = layer.outputs
-            if l == last {
+            if residual {
+                let std = l == last ? 1e-4 : Float(2).squareRoot() / Float(no).squareRoot()
+                for i in 0..<(ni * no) { w[i] = std * rng.normal() }
+                for i in 0..<no { b[i] = 0 }
+            } else if l == last {
                 let mean = Float.pi.squareRoot() / Float(ni).squareRoot()
                 for i in 0..<(ni * no) { w[i] = mean + 1e-4 * rng.normal() }
                 for i in 0..<no { b[i] = -config.initialRadius }

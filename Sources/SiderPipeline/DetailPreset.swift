@@ -26,6 +26,9 @@ public struct DetailPreset: Sendable, Equatable, Codable {
     /// Half-length of each ray's search interval around the coarse depth, as a fraction of the
     /// coarse mesh's bounding-box diagonal.
     public var rayMarginFraction: Float
+    /// The detail field δ added to f_θ for the detail stage (`RefinedGeometry`); nil: the detail
+    /// stage refines the coarse network itself (the paper).
+    public var detailField: SDFNetworkConfig? = nil
     /// Midpoint subdivisions of the coarse mesh that `DetailedSurface` displaces onto f_θ for
     /// `detailed.obj` (each one: 4× the triangles).
     public var meshSubdivisions: Int

@@ -29,6 +29,9 @@ public struct DetailSettings: Codable, Sendable, Equatable {
     /// when f_θ's parameters are local (a grid encoding): each Adam step moves every touched entry
     /// by about the learning rate, so a rate that suits g_ω writes pixel noise into the surface.
     public var geometryLearningRateScale: Float = 1
+    /// With a detail field δ (`DetailPreset.detailField`): the coarse network f_c's rate as a
+    /// multiple of δ's (0 freezes f_c). Without δ unused.
+    public var coarseGeometryLearningRateScale: Float = 1
     /// First iterations in which only g_ω learns (θ frozen), so that the shading the geometry
     /// receives gradients through is no longer random when θ starts to move.
     public var shaderWarmup: Int = 0
@@ -72,6 +75,7 @@ extension DetailSettings {
         try value(.missSamples, &s.missSamples)
         try value(.learningRate, &s.learningRate)
         try value(.geometryLearningRateScale, &s.geometryLearningRateScale)
+        try value(.coarseGeometryLearningRateScale, &s.coarseGeometryLearningRateScale)
         try value(.shaderWarmup, &s.shaderWarmup)
         try value(.learningRateDecay, &s.learningRateDecay)
         try value(.decayEvery, &s.decayEvery)

@@ -98,7 +98,11 @@ public enum Reconstruction {
         let frame = trainer.frame
         // The detail stage opens every positional-encoding band (see `CoarsePreset.coarseBands`).
         trainer.network.setActiveBands(Int.max)
-        let geometry = NetworkGeometry(network: trainer.network, frame: frame)
+        let detailField = preset.detailField.map {
+            NetworkGeometry(network: SDFNetwork(config: $0, seed: preset.detail.seed &+ 2), frame: frame)
+        }
+        let geometry = RefinedGeometry(coarse: NetworkGeometry(network: trainer.network, frame: frame), detail: detailField,
+                                       coarseLearningRateScale: preset.detail.coarseGeometryLearningRateScale)
         let shader = NetworkShader(network: RenderingNetwork(config: preset.shader, seed: preset.detail.seed &+ 1), frame: frame)
         let problem = DetailProblem(rays: rays, targets: targets, coarse: trainer)
         let optimizer = DetailOptimizer(problem: problem, geometry: geometry, shader: shader, settings: preset.detail)

@@ -6,7 +6,7 @@ import SiderCore
 import SiderPipeline
 
 /// "Deterministic given a seed" and "a resumed run ends in the same state as an uninterrupted
-/// one", with the real networks (NetworkDetailTests' bumpy sphere, f_θ 4×96 and g_ω 2×64): bit
+/// one", with the real networks (NetworkDetailTests' bumpy sphere, f_θ = f_c 4×96 + δ 2×64, g_ω 2×64): bit
 /// equality of weights, Adam states, loss curves and RNG, not closeness.
 @Suite(.serialized) struct DeterminismTests {
     /// A short detail run: shader warm-up so f_θ's and g_ω's Adam step counts differ, the NaN
@@ -27,13 +27,16 @@ import SiderPipeline
     }
 
     struct Run {
-        var geometry: NetworkGeometry
+        var geometry: RefinedGeometry
         var shader: NetworkShader
-        var optimizer: DetailOptimizer<NetworkGeometry, NetworkShader>
+        var optimizer: DetailOptimizer<RefinedGeometry, NetworkShader>
     }
 
     static func newRun(_ scene: NetworkDetailTests.Scene) -> Run {
-        let (f, g) = NetworkDetailTests.models(scene.frame)
+        let (coarse, _) = NetworkDetailTests.models(scene.frame)
+        let (f, g) = NetworkDetailTests.refinedModels(scene.frame, coarse: coarse)
+        // f_c learns too (at half δ's rate), so that every tensor of the checkpoint moves.
+        f.coarseLearningRateScale = 0.5
         return Run(geometry: f, shader: g,
                    optimizer: DetailOptimizer(problem: scene.problem, geometry: f, shader: g, settings: settings()))
     }
@@ -48,8 +51,8 @@ import SiderPipeline
 
     static func expectSameState(_ a: Run, _ b: Run) {
         let sa = fullState(a), sb = fullState(b)
-        #expect(sa.keys.sorted() == ["f.adam.m", "f.adam.steps", "f.adam.v", "f.weights",
-                                     "g.adam.m", "g.adam.steps", "g.adam.v", "g.weights"])
+        #expect(sa.keys.sorted() == ["f.adam.m", "f.adam.steps", "f.adam.v", "f.delta.adam.m", "f.delta.adam.steps",
+                                     "f.delta.adam.v", "f.delta.weights", "f.weights", "g.adam.m", "g.adam.steps", "g.adam.v", "g.weights"])
         for key in sa.keys.sorted() {
             let x = sa[key] ?? [], y = sb[key] ?? []
             let differing = zip(x, y).filter { $0.bitPattern != $1.bitPattern }.count
@@ -67,6 +70,7 @@ import SiderPipeline
         #expect(straight.optimizer.state.iteration == 24)
         // θ moved after the warm-up (so its Adam state matters), and g_ω took 4 more steps than f_θ.
         #expect(Self.fullState(straight)["f.adam.steps"] == [20])
+        #expect(Self.fullState(straight)["f.delta.adam.steps"] == [20])
         #expect(Self.fullState(straight)["g.adam.steps"] == [24])
 
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("determinism-\(UUID().uuidString).ckpt")
