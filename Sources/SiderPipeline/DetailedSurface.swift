@@ -7,10 +7,12 @@ import Geometry
 /// open face mesh; the sheet the camera sees — the one the photometric loss shapes — lies ε/2 in
 /// front of the face. For a vertex p with outward unit normal n (outward: towards the camera),
 /// f(p + t·n) is negative inside the shell and turns positive at the front sheet, t = t*
-/// (about ε/2 before the detail stage). The vertex moves to p + (t* − ε/2)·n: the front sheet
-/// offset back by ε/2 (outward is fixed for the whole mesh: the orientation of the normals that
-/// point away from the vertex centroid). t* is bracketed by `samples` evaluations over t ∈ [0, searchLength] and
-/// refined by regula falsi; a vertex without a − → + change there (a spot where the shell thinned
+/// (about ε/2 before the detail stage; below 0 where the detail pushed the surface in by more
+/// than ε/2). The vertex moves to p + (t* − ε/2)·n: the front sheet offset back by ε/2 (outward
+/// is fixed for the whole mesh: the orientation of the normals that point away from the vertex
+/// centroid). t* is the first − → + change of `samples` evaluations over
+/// t ∈ [−searchLength, searchLength] (scanning outward, the back sheet is a + → − change and is
+/// passed), refined by regula falsi; a vertex without one (a spot where the shell thinned
 /// through) stays at p.
 ///
 /// Unlike marching cubes of f_θ, the result keeps the coarse mesh's extent and connectivity: no
@@ -23,8 +25,8 @@ public enum DetailedSurface {
         public var unmoved: Int
     }
 
-    public static func mesh(coarse: TriangleMesh, geometry f: some DifferentiableSDF, thickness: Float,
-                            subdivisions: Int, searchLength: Float, samples: Int = 24,
+    public static func mesh(coarse: TriangleMesh, geometry f: some BatchedSDF, thickness: Float,
+                            subdivisions: Int, searchLength: Float, samples: Int = 48,
                             refinements: Int = 6) -> Result {
         var base = coarse
         base.normals = nil
@@ -38,22 +40,23 @@ public enum DetailedSurface {
         if facing < 0 { normals = normals.map { -$0 } }
 
         let n = base.vertices.count, k = max(2, samples)
-        let dt = searchLength / Float(k - 1)
-        var lo = [Float](repeating: 0, count: n), hi = [Float](repeating: -1, count: n)
+        let t0 = -searchLength, dt = 2 * searchLength / Float(k - 1)
+        var lo = [Float](repeating: 0, count: n), hi = [Float](repeating: 0, count: n), bracketed = [Bool](repeating: false, count: n)
         var fLo = [Float](repeating: 0, count: n), fHi = [Float](repeating: 0, count: n)
-        // Bracket: f at t_j = j·dt for every vertex, first j with f(t_{j−1}) < 0 ≤ f(t_j).
+        // Bracket: f at t_j = −searchLength + j·dt for every vertex, first j with f(t_{j−1}) < 0 ≤ f(t_j).
         var points = [SIMD3<Float>]()
         points.reserveCapacity(n * k)
-        for i in 0..<n { for j in 0..<k { points.append(base.vertices[i] + normals[i] * (Float(j) * dt)) } }
+        for i in 0..<n { for j in 0..<k { points.append(base.vertices[i] + normals[i] * (t0 + Float(j) * dt)) } }
         let values = sdf(f, points)
         for i in 0..<n {
             for j in 1..<k where values[i * k + j - 1] < 0 && values[i * k + j] >= 0 {
-                lo[i] = Float(j - 1) * dt; hi[i] = Float(j) * dt
+                lo[i] = t0 + Float(j - 1) * dt; hi[i] = t0 + Float(j) * dt
                 fLo[i] = values[i * k + j - 1]; fHi[i] = values[i * k + j]
+                bracketed[i] = true
                 break
             }
         }
-        let found = (0..<n).filter { hi[$0] >= 0 }
+        let found = (0..<n).filter { bracketed[$0] }
         // Regula falsi inside each bracket.
         for _ in 0..<refinements {
             let ts = found.map { i in lo[i] + (hi[i] - lo[i]) * fLo[i] / (fLo[i] - fHi[i]) }
