@@ -21,7 +21,7 @@ enum FixedBlocks {
 
     /// Multiply–adds below which a worker is not worth waking (small networks' products take
     /// well under a millisecond; on a loaded machine a wake-up can cost more).
-    static let minimumWorkPerWorker = 1 << 24
+    static let minimumWorkPerWorker = 1 << 22
 
     /// Runs `body` over the blocks [0, size), [size, 2·size), … of 0..<count across the cores,
     /// with OpenBLAS single-threaded; `work` is the whole product's multiply–adds. Which worker

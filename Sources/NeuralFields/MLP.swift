@@ -167,6 +167,10 @@ public final class MLP: @unchecked Sendable {
     /// Accumulates parameter gradients for dY = ∂L/∂Y (may be nil) and Ḡe = ∂L/∂Ge (may be nil;
     /// needs `firstOutputInputGradient` first) and returns dE = ∂L/∂E through the value path
     /// (N×input; the second-order part through the encoding is the caller's).
+    /// False: `backward` skips the parameter gradients (a frozen network that other parameters'
+    /// gradients pass through); `store.grads` is left as it is.
+    public var accumulatesParameterGradients = true
+
     @discardableResult
     public func backward(dY: UnsafePointer<Float>?, barGe: UnsafePointer<Float>?) -> UnsafeMutablePointer<Float> {
         let n = rows, last = layers.count - 1, di = config.input
@@ -182,7 +186,9 @@ public final class MLP: @unchecked Sendable {
         let p = scratchP.base
         var l = last
         while l >= 0 {
-            layers[l].accumulateWeightGradient(d[l].base, rows: n, u: u[l].base, ldu: inDims[l], ones: ones.base)
+            if accumulatesParameterGradients {
+                layers[l].accumulateWeightGradient(d[l].base, rows: n, u: u[l].base, ldu: inDims[l], ones: ones.base)
+            }
             layers[l].backwardInput(d[l].base, rows: n, du: p, lddu: inDims[l])
             if l > 0 {
                 let prev = l - 1, op = outDims[prev], ip = inDims[l]
@@ -196,7 +202,7 @@ public final class MLP: @unchecked Sendable {
             }
             l -= 1
         }
-        for layer in layers { layer.finishGradients() }
+        if accumulatesParameterGradients { for layer in layers { layer.finishGradients() } }
         return de.base
     }
 
@@ -209,7 +215,9 @@ public final class MLP: @unchecked Sendable {
         for l in 0..<last {
             let o = outDims[l], nextIn = inDims[l + 1]
             layers[l].forwardNoBias(pb, ldu: inDims[l], rows: n, z: db)                // δ̄_l
-            layers[l].accumulateWeightGradient(delta[l].base, rows: n, u: pb, ldu: inDims[l], ones: nil)
+            if accumulatesParameterGradients {
+                layers[l].accumulateWeightGradient(delta[l].base, rows: n, u: pb, ldu: inDims[l], ones: nil)
+            }
             // Z̄_l = δ̄_l ⊙ GA_l ⊙ σ''(S_l, A_l);  P̄_{l+1} = [δ̄_l ⊙ S_l, Ḡe]
             let act = config.activation
             let dbp = SendableConstPointer(UnsafePointer(db)), gap = SendableConstPointer(UnsafePointer(ga[l].base))
@@ -229,6 +237,6 @@ public final class MLP: @unchecked Sendable {
                 Elementwise.copy(rows: n, cols: di, barGe, lda: di, into: pb + o, ldd: nextIn)
             }
         }
-        layers[last].accumulateFirstRowGradient(pb, rows: n, ones: ones.base)
+        if accumulatesParameterGradients { layers[last].accumulateFirstRowGradient(pb, rows: n, ones: ones.base) }
     }
 }

@@ -173,8 +173,9 @@ public final class SDFNetwork: @unchecked Sendable {
             bg = UnsafePointer(barGe.base)
         }
         let dE = mlp.backward(dY: dyPtr, barGe: bg)
-        if dPoints != nil || encoding.hasParameters {
-            encoding.pullback(points.base, rows: n, dE: dE, ldde: d0, into: dPoints, accumulate: false, parameters: true)
+        let parameters = encoding.hasParameters && mlp.accumulatesParameterGradients
+        if dPoints != nil || parameters {
+            encoding.pullback(points.base, rows: n, dE: dE, ldde: d0, into: dPoints, accumulate: false, parameters: parameters)
         }
         if let dGradient, hasGradient {
             encoding.secondOrder(points.base, rows: n, ge: mlp.inputGradient, ldge: d0, barG: dGradient, dX: dPoints)

@@ -7,9 +7,10 @@ import NeuralFields
 ///   g_ω 4×512 with φ(v) of 4 frequencies), Adam at 10⁻⁴, up to 3000 detail iterations of
 ///   2048 rays (about 200 epochs over a 256×256 face), stopping when the loss stalls. On two
 ///   shared cores: ≈1.3 s per coarse step, ≈3.8 s per detail iteration (hours in all).
-/// - `fast`: a small smooth f_θ (φ with 4 frequencies, 4×96) and a 2×128 g_ω with φ(x); 300
-///   iterations of 1024 rays, see `fast` for the values and why — about a minute end to end on
-///   two shared cores.
+/// - `fast`: a small smooth f_θ (φ with 4 frequencies, 4×96) frozen after the coarse stage plus
+///   a detail field δ that starts at zero, and a 2×128 g_ω with φ(x) but without φ(v)'s
+///   frequencies; 600 iterations of 2048 rays, see `fast` for the values and why — about two
+///   minutes end to end on two cores.
 /// λ₂ = 0.1 (IDR's eikonal weight) in both; λ₁ (|f − SDF_GT| in normalised units) 1 in `paper`,
 /// 3 in `fast`.
 public struct DetailPreset: Sendable, Equatable, Codable {
@@ -66,46 +67,51 @@ public struct DetailPreset: Sendable, Equatable, Codable {
         return DetailPreset(name: "paper", coarse: c, shader: g, detail: d)
     }()
 
-    /// Two-core preset. Why each value (measured with `sider bench quality --cases 3`, renders of
-    /// the `james` scan, against the coarse landmark-mesh prior's NoW median 1.90 mm and normal
-    /// error 10.8°; before these changes SIDER fast scored 2.91 mm and 18.3°):
-    /// - f_θ is a small smooth network (φ with 4 frequencies, 4×96, skip at 2, γ of 32), not the
-    ///   coarse stage's grid encoding: the grid fit is accurate in position but its ∇ₓf is
-    ///   pock-marked (≈18–22° normal error before any detail), and the photometric loss then
-    ///   deepens the pocks. Fitted 600 steps from 2·10⁻³ (cosine to 3·10⁻⁴).
-    /// - g_ω takes φ(x) with 6 frequencies (2×128): a face photo's albedo varies (beard, brows,
-    ///   lips); a g_ω that cannot paint it spatially makes f_θ explain it with geometry, or
-    ///   lets the surface escape the dark pixels.
-    /// - θ learns at 0.1× the rate of ω, after 100 of 300 iterations of ω alone, with λ₁ = 3:
-    ///   the detail stage may refine the prior but not drag it (λ₁ = 1 and θ at full rate moved
-    ///   the surface by millimetres and opened holes where the rays then missed). On case 1:
-    ///   θ at 1× / 0.3× / 0.1× (λ₁ 1 / 3 / 3, shader of the old preset for 1×): normal error
-    ///   22.8° / 14.0° / 12.9°, NoW median 2.46 / 2.41 / 2.32 mm; f_θ before the detail stage
-    ///   13.4°, 2.36 mm.
-    /// Measured with these values (two runs of --cases 3): NoW median 2.08 / 2.09 mm, normal error
-    /// of the mesh 13.2° / 13.3° (of ∇ₓf 12.1°), ≈40 s per case; `sider reconstruct` of obama2.jpg
-    /// 41 s end to end. Still short of the prior (1.90 mm, 10.8°): f_θ alone, before the detail
-    /// stage, already scores ≈2.36 mm / 13.4° on case 1 (its fit to the prior), and the detail
-    /// stage at this rate adds little visible detail (no clear forehead lines on obama2).
-    /// Tried since (same benchmark, quiet machine, this preset 2.07 mm / 13.3°): f_θ with 6
-    /// frequencies of which the coarse stage opens 4 (`CoarsePreset.coarseBands`), the detail
-    /// stage all 6: θ at 0.3× — 2.07 mm / 15.3°; θ at 1×, λ₁ = 1 — 1.92 mm (mean 2.67, below
-    /// the prior's 2.73) / 19.9°, with fold-like structure on obama2's cheeks but noisier normals;
-    /// 8 frequencies alias into axis-aligned stripes. Not adopted: every variant that shows
-    /// more structure also raises the normal error against the scan's true normals.
+    /// Two-core preset: the paper's loss and optimisation, with three changes that make a single
+    /// photo and a small budget recover detail (measured with `sider bench quality --cases 3`,
+    /// renders of the `james` scan, and on the bumpy sphere of `NetworkDetailTests`):
+    /// - f_θ = f_c + δ (`RefinedGeometry`): f_c is the coarse stage's small smooth network (φ with
+    ///   4 frequencies, 4×96, skip at 2, γ of 32; fitted 600 steps from 2·10⁻³, cosine to 3·10⁻⁴),
+    ///   frozen in the detail stage; δ is a 2×64 network on φ with 5 frequencies that starts at zero
+    ///   and carries the detail. γ, which g_ω reads, stays f_c's: when the detail stage moves the
+    ///   network that also makes γ, g_ω and γ together learn to paint the shading and the normals
+    ///   get worse (bumpy sphere: ×1.76 of the starting normal error instead of ×0.55).
+    /// - g_ω takes v without φ's frequencies: with one ray per pixel, v is a pixel coordinate and
+    ///   φ(v) a positional encoding of the image, which lets g_ω paint the photo instead of the
+    ///   normals explaining it (bumpy sphere: ×0.78 with 4 frequencies, ×0.55 without).
+    /// - g_ω's φ(x) has 4 frequencies (2×128): enough to paint a face's albedo at the scale of
+    ///   brows, lips and beard, too coarse for wrinkles, whose shading then goes to the normals.
+    /// 600 iterations of 2048 rays (about 50 epochs over a 256×256 face); 100 of g_ω alone first;
+    /// Adam at 10⁻³ halved every 200 iterations (averages out the batch noise that a constant
+    /// rate writes into δ); λ₁ = 3 (in normalised units), λ₂ = 0.1.
+    ///
+    /// Measured with `sider bench quality --cases 3` (NoW median / mean mm, normal error of the
+    /// mesh / of ∇ₓf): this preset 1.99 / 2.72, 14.2° / 13.0°, ≈2 min per case. For reference: the
+    /// coarse prior 1.90 / 2.73, 10.7°; f_c alone (no detail stage) 2.04 / 2.74, 12.7° / 11.7°; the
+    /// previous fast preset (f_θ refined directly at 0.1× the rate, φ(v) with 4 frequencies, 300 ×
+    /// 1024) 2.07 / 2.79, 13.3° / 12.1°, with no visible detail. The james scan is a young,
+    /// smooth face with freckles and stubble: what the photometric fit adds there is mostly skin
+    /// texture carved into the surface, while on obama2/biden it recovers brow furrows and folds
+    /// (README). Variants (same benchmark): δ with 6 frequencies 2.00 / 2.70, 15.2° / 13.7° (more
+    /// and noisier detail); g_ω's φ(x) with 2 frequencies (δ 6, 300 × 1024) 1.92 / 2.64, 16.0° /
+    /// 14.6°; with 6, 2.03 / 2.73, 13.7° / 12.4° and little visible detail; δ with 8 frequencies:
+    /// pixel noise; f_c with 6 frequencies (alone) 1.98 / 2.69, 12.7° / 12.1°.
     public static let fast: DetailPreset = {
         var d = DetailSettings()
-        d.maxIterations = 300
-        d.raysPerBatch = 1024
-        d.regularizerPointsPerBatch = 1024
-        d.learningRate = 3e-4
-        d.geometryLearningRateScale = 0.1
+        d.maxIterations = 600
+        d.raysPerBatch = 2048
+        d.regularizerPointsPerBatch = 2048
+        d.learningRate = 1e-3
+        d.learningRateDecay = 0.5
+        d.decayEvery = 200
+        d.geometryLearningRateScale = 1
+        d.coarseGeometryLearningRateScale = 0
         d.lambda1 = 3
         d.lambda2 = 0.1
         d.shaderWarmup = 100
-        d.patience = 100
-        d.checkpointEvery = 25
-        d.snapshotEvery = 50
+        d.patience = 150
+        d.checkpointEvery = 50
+        d.snapshotEvery = 150
         var c = CoarsePreset.fast
         c.network = SDFNetworkConfig(encoding: .positional(frequencies: 4), hidden: [96, 96, 96, 96], skips: [2],
                                      featureSize: 32, beta: 100, weightNorm: true, initialRadius: 0.6)
@@ -113,9 +119,14 @@ public struct DetailPreset: Sendable, Equatable, Codable {
         c.iterations = 600
         c.poolSize = 100_000
         c.learningRate = .warmupCosine(2e-3, end: 3e-4, warmup: 30, steps: 600)
-        let g = RenderingNetworkConfig(pointFrequencies: 6, viewFrequencies: 4, hidden: [128, 128],
+        let g = RenderingNetworkConfig(pointFrequencies: 4, viewFrequencies: 0, hidden: [128, 128],
                                        featureSize: c.network.featureSize)
-        return DetailPreset(name: "fast", coarse: c, shader: g, detail: d)
+        var preset = DetailPreset(name: "fast", coarse: c, shader: g, detail: d)
+        var delta = SDFNetworkConfig(encoding: .positional(frequencies: 5), hidden: [64, 64], skips: [], featureSize: 0,
+                                     beta: 100, weightNorm: true, initialRadius: 0)
+        delta.startsAtZero = true
+        preset.detailField = delta
+        return preset
     }()
 
     public static func named(_ name: String) -> DetailPreset? {

@@ -10,9 +10,9 @@ import Geometry
 /// (about ε/2 before the detail stage; below 0 where the detail pushed the surface in by more
 /// than ε/2). The vertex moves to p + (t* − ε/2)·n: the front sheet offset back by ε/2 (outward
 /// is fixed for the whole mesh: the orientation of the normals that point away from the vertex
-/// centroid). t* is the first − → + change of `samples` evaluations over
-/// t ∈ [−searchLength, searchLength] (scanning outward, the back sheet is a + → − change and is
-/// passed), refined by regula falsi; a vertex without one (a spot where the shell thinned
+/// centroid). t* is the − → + change nearest ε/2 among `samples` evaluations over
+/// t ∈ [−searchLength, searchLength] (scanning outward, the back sheet is a + → − change),
+/// refined by regula falsi; a vertex without one (a spot where the shell thinned
 /// through) stays at p.
 ///
 /// Unlike marching cubes of f_θ, the result keeps the coarse mesh's extent and connectivity: no
@@ -26,8 +26,8 @@ public enum DetailedSurface {
     }
 
     public static func mesh(coarse: TriangleMesh, geometry f: some BatchedSDF, thickness: Float,
-                            subdivisions: Int, searchLength: Float, samples: Int = 48,
-                            refinements: Int = 6) -> Result {
+                            subdivisions: Int, searchLength: Float, samples: Int = 16,
+                            refinements: Int = 8) -> Result {
         var base = coarse
         base.normals = nil
         base.uvs = nil
@@ -43,17 +43,22 @@ public enum DetailedSurface {
         let t0 = -searchLength, dt = 2 * searchLength / Float(k - 1)
         var lo = [Float](repeating: 0, count: n), hi = [Float](repeating: 0, count: n), bracketed = [Bool](repeating: false, count: n)
         var fLo = [Float](repeating: 0, count: n), fHi = [Float](repeating: 0, count: n)
-        // Bracket: f at t_j = −searchLength + j·dt for every vertex, first j with f(t_{j−1}) < 0 ≤ f(t_j).
+        // Bracket: f at t_j = −searchLength + j·dt for every vertex, j with f(t_{j−1}) < 0 ≤ f(t_j).
         var points = [SIMD3<Float>]()
         points.reserveCapacity(n * k)
         for i in 0..<n { for j in 0..<k { points.append(base.vertices[i] + normals[i] * (t0 + Float(j) * dt)) } }
         let values = sdf(f, points)
+        // Of several − → + changes (a network that is not yet a clean shell deep inside), the
+        // one nearest the undisturbed front sheet, t = ε/2.
         for i in 0..<n {
+            var best = Float.infinity
             for j in 1..<k where values[i * k + j - 1] < 0 && values[i * k + j] >= 0 {
-                lo[i] = t0 + Float(j - 1) * dt; hi[i] = t0 + Float(j) * dt
+                let a = t0 + Float(j - 1) * dt, distance = abs(a + dt / 2 - thickness / 2)
+                guard distance < best else { continue }
+                best = distance
+                lo[i] = a; hi[i] = a + dt
                 fLo[i] = values[i * k + j - 1]; fHi[i] = values[i * k + j]
                 bracketed[i] = true
-                break
             }
         }
         let found = (0..<n).filter { bracketed[$0] }

@@ -49,9 +49,21 @@ public struct FaceImages {
 
     public var depthImage: RGBImage { DepthMap.encode(depth, width: width, height: height) }
 
-    /// The geometry shaded (headlight Lambertian) over `photo`, opaque where a ray hit.
+    /// Direction towards the light of `shadedImage` and `overlay` (camera frame: from the
+    /// upper left, in front): it rakes across the face so that folds and lines show.
+    public static let light = SIMD3<Float>(-0.3, -0.3, -1)
+
+    /// Grey Lambertian shading of `normals` under `light` (black where no ray hit).
+    public static func shaded(_ normals: [SIMD3<Float>], width: Int, height: Int) -> RGBImage {
+        Shading.shade(normals: normals, width: width, height: height, light: light)
+    }
+
+    /// The detailed geometry shaded (`shaded(_:)`): the easiest image to read detail from.
+    public var shadedImage: RGBImage { Self.shaded(normals, width: width, height: height) }
+
+    /// The geometry shaded (`shaded(_:)`) over `photo`, opaque where a ray hit.
     public func overlay(on photo: RGBImage) -> RGBImage {
-        let shaded = Shading.shade(normals: normals, width: width, height: height, light: SIMD3(0.3, -0.3, -1))
+        let shaded = shadedImage
         var out = photo
         for i in 0..<(width * height) where normals[i] != .zero {
             for c in 0..<3 { out.pixels[3 * i + c] = 0.85 * shaded.pixels[3 * i + c] + 0.15 * photo.pixels[3 * i + c] }

@@ -54,7 +54,7 @@ public struct ReconstructionOptions {
 /// around the coarse depth. Coarse stage: `CoarseTrainer` fits f_θ to SDF_GT of the coarse mesh;
 /// its sample pool 𝒫 feeds Eq. 10's regularisers. Detail stage: `DetailOptimizer`. Outputs
 /// (all in the crop's frame): render.png, normals.png, depth.png, overlay.png,
-/// coarse_normals.png, crop.png, detailed.obj/.ply (`DetailedSurface`), progress/, run.json, checkpoint.bin.
+/// coarse_normals.png, shaded.png, coarse_shaded.png, crop.png, detailed.obj/.ply (`DetailedSurface`), progress/, run.json, checkpoint.bin.
 public enum Reconstruction {
     public static func run(_ input: ReconstructionInput, options: ReconstructionOptions) throws -> RunReport {
         let preset = options.preset
@@ -136,6 +136,8 @@ public enum Reconstruction {
         var coarseNormals = coarseRaster.normals
         for i in coarseNormals.indices where !mask.values[i] { coarseNormals[i] = .zero }
         try save(NormalMap.encode(coarseNormals, width: crop.size, height: crop.size), "coarse_normals.png")
+        try save(imgs.shadedImage, "shaded.png")
+        try save(FaceImages.shaded(coarseNormals, width: crop.size, height: crop.size), "coarse_shaded.png")
         if reason != .interrupted {
             let surface = DetailedSurface.mesh(coarse: input.coarseMesh, geometry: geometry,
                                                thickness: coarsePreset.thicknessFraction * diagonal,

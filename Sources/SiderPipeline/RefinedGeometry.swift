@@ -12,13 +12,20 @@
 public final class RefinedGeometry: DifferentiableSDF {
     public let coarse: NetworkGeometry
     public let detail: NetworkGeometry?
-    public var coarseLearningRateScale: Float
+    /// θ_c's rate as a multiple of θ_δ's; at 0 (with δ) f_c is frozen and its backward pass
+    /// skips its parameter gradients (it still passes ∂L/∂x).
+    public var coarseLearningRateScale: Float {
+        didSet { coarse.network.mlp.accumulatesParameterGradients = !isCoarseFrozen }
+    }
 
     public init(coarse: NetworkGeometry, detail: NetworkGeometry? = nil, coarseLearningRateScale: Float = 1) {
         self.coarse = coarse
         self.detail = detail
         self.coarseLearningRateScale = coarseLearningRateScale
+        coarse.network.mlp.accumulatesParameterGradients = !isCoarseFrozen
     }
+
+    private var isCoarseFrozen: Bool { detail != nil && coarseLearningRateScale == 0 }
 
     public var featureCount: Int { coarse.featureCount }
 
@@ -60,7 +67,7 @@ public final class RefinedGeometry: DifferentiableSDF {
     public func step(learningRate: Float) {
         guard let detail else { coarse.step(learningRate: learningRate); return }
         detail.step(learningRate: learningRate)
-        if coarseLearningRateScale > 0 { coarse.step(learningRate: learningRate * coarseLearningRateScale) }
+        if !isCoarseFrozen { coarse.step(learningRate: learningRate * coarseLearningRateScale) }
     }
 
     public var gradientsAreFinite: Bool { coarse.gradientsAreFinite && (detail?.gradientsAreFinite ?? true) }

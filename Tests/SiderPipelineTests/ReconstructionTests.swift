@@ -13,10 +13,12 @@ import SiderPipeline
         p.cropSize = 64
         p.erosion = 1
         p.meshSubdivisions = 1
-        p.coarse.iterations = 30
+        // Enough steps for f_θ to hold the ε-shell (after 30 its zero set is still the sphere
+        // itself, which detailed.obj would place ε/2 inside).
+        p.coarse.iterations = 100
         p.coarse.poolSize = 4000
         p.coarse.batchSize = 1024
-        p.coarse.learningRate = .warmupCosine(1e-2, end: 1e-3, warmup: 3, steps: 30)
+        p.coarse.learningRate = .warmupCosine(1e-2, end: 1e-3, warmup: 3, steps: 100)
         p.detail.maxIterations = 12
         p.detail.raysPerBatch = 256
         p.detail.regularizerPointsPerBatch = 256
@@ -44,7 +46,7 @@ import SiderPipeline
         let report = try Reconstruction.run(try Self.input(), options: options)
         #expect(report.stopReason == .maxIterations)
         #expect(report.iterations == 12)
-        for name in ["render.png", "normals.png", "depth.png", "overlay.png", "coarse_normals.png", "crop.png",
+        for name in ["render.png", "normals.png", "depth.png", "overlay.png", "coarse_normals.png", "shaded.png", "coarse_shaded.png", "crop.png",
                      "detailed.obj", "detailed.ply", "run.json", "checkpoint.bin", "progress/normals_00006.png"] {
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name) missing")
         }
