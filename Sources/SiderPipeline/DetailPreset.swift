@@ -6,11 +6,11 @@ import NeuralFields
 /// - `paper`: the paper's networks (f_θ 8×512 with a skip at 4, φ with 6 frequencies, γ of 256;
 ///   g_ω 4×512 with φ(v) of 4 frequencies), Adam at 10⁻⁴, up to 3000 detail iterations of
 ///   2048 rays (about 200 epochs over a 256×256 face), stopping when the loss stalls. On two
-///   shared cores: ≈1.3 s per coarse step, ≈3.8 s per detail iteration (hours in all).
+///   cores: ≈1.3 s per coarse step, ≈1.6 s per detail iteration (about 2 h in all, obama2.jpg).
 /// - `fast`: a small smooth f_θ (φ with 4 frequencies, 4×96) frozen after the coarse stage plus
 ///   a detail field δ that starts at zero, and a 2×128 g_ω with φ(x) but without φ(v)'s
-///   frequencies; 600 iterations of 2048 rays, see `fast` for the values and why — about two
-///   minutes end to end on two cores.
+///   frequencies; 600 iterations of 2048 rays, see `fast` for the values and why — about a
+///   minute end to end on two cores.
 /// λ₂ = 0.1 (IDR's eikonal weight) in both; λ₁ (|f − SDF_GT| in normalised units) 1 in `paper`,
 /// 3 in `fast`.
 public struct DetailPreset: Sendable, Equatable, Codable {
@@ -86,7 +86,7 @@ public struct DetailPreset: Sendable, Equatable, Codable {
     /// rate writes into δ); λ₁ = 3 (in normalised units), λ₂ = 0.1.
     ///
     /// Measured with `sider bench quality --cases 3` (NoW median / mean mm, normal error of the
-    /// mesh / of ∇ₓf): this preset 1.99 / 2.72, 14.2° / 13.0°, ≈2 min per case. For reference: the
+    /// mesh / of ∇ₓf): this preset 1.99 / 2.72, 14.2° / 13.0°, ≈1 min per case. For reference: the
     /// coarse prior 1.90 / 2.73, 10.7°; f_c alone (no detail stage) 2.04 / 2.74, 12.7° / 11.7°; the
     /// previous fast preset (f_θ refined directly at 0.1× the rate, φ(v) with 4 frequencies, 300 ×
     /// 1024) 2.07 / 2.79, 13.3° / 12.1°, with no visible detail. The james scan is a young,
