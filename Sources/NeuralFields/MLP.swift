@@ -164,13 +164,13 @@ public final class MLP: @unchecked Sendable {
         gradientPathValid = true
     }
 
-    /// Accumulates parameter gradients for dY = ∂L/∂Y (may be nil) and Ḡe = ∂L/∂Ge (may be nil;
-    /// needs `firstOutputInputGradient` first) and returns dE = ∂L/∂E through the value path
-    /// (N×input; the second-order part through the encoding is the caller's).
     /// False: `backward` skips the parameter gradients (a frozen network that other parameters'
     /// gradients pass through); `store.grads` is left as it is.
     public var accumulatesParameterGradients = true
 
+    /// Accumulates parameter gradients for dY = ∂L/∂Y (may be nil) and Ḡe = ∂L/∂Ge (may be nil;
+    /// needs `firstOutputInputGradient` first) and returns dE = ∂L/∂E through the value path
+    /// (N×input; the second-order part through the encoding is the caller's).
     @discardableResult
     public func backward(dY: UnsafePointer<Float>?, barGe: UnsafePointer<Float>?) -> UnsafeMutablePointer<Float> {
         let n = rows, last = layers.count - 1, di = config.input

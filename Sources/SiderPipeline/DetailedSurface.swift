@@ -62,9 +62,10 @@ public enum DetailedSurface {
             }
         }
         let found = (0..<n).filter { bracketed[$0] }
-        // Regula falsi inside each bracket.
+        // Regula falsi inside each bracket; `secant(i)` is the point of vertex i's bracket.
+        func secant(_ i: Int) -> Float { lo[i] + (hi[i] - lo[i]) * fLo[i] / (fLo[i] - fHi[i]) }
         for _ in 0..<refinements {
-            let ts = found.map { i in lo[i] + (hi[i] - lo[i]) * fLo[i] / (fLo[i] - fHi[i]) }
+            let ts = found.map(secant)
             let fv = sdf(f, zip(found, ts).map { base.vertices[$0.0] + normals[$0.0] * $0.1 })
             for (q, i) in found.enumerated() {
                 if fv[q] < 0 { lo[i] = ts[q]; fLo[i] = fv[q] } else { hi[i] = ts[q]; fHi[i] = fv[q] }
@@ -72,7 +73,7 @@ public enum DetailedSurface {
         }
         var out = base
         for i in found {
-            let t = lo[i] + (hi[i] - lo[i]) * fLo[i] / (fLo[i] - fHi[i])
+            let t = secant(i)
             guard t.isFinite else { continue }
             out.vertices[i] += normals[i] * (t - thickness / 2)
         }

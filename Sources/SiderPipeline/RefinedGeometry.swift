@@ -73,17 +73,24 @@ public final class RefinedGeometry: DifferentiableSDF {
     public var gradientsAreFinite: Bool { coarse.gradientsAreFinite && (detail?.gradientsAreFinite ?? true) }
 
     public func stateTensors() -> [(name: String, values: [Float])] {
-        coarse.stateTensors() + (detail?.stateTensors() ?? []).map { ("delta." + $0.name, $0.values) }
+        coarse.stateTensors() + Self.prefixed(detail?.stateTensors())
     }
 
     public func weightTensors() -> [(name: String, values: [Float])] {
-        coarse.weightTensors() + (detail?.weightTensors() ?? []).map { ("delta." + $0.name, $0.values) }
+        coarse.weightTensors() + Self.prefixed(detail?.weightTensors())
     }
 
     public func restoreState(_ tensors: [(name: String, values: [Float])]) throws {
-        try coarse.restoreState(tensors.filter { !$0.name.hasPrefix("delta.") })
+        try coarse.restoreState(tensors.filter { !$0.name.hasPrefix(Self.detailPrefix) })
         if let detail {
-            try detail.restoreState(tensors.filter { $0.name.hasPrefix("delta.") }.map { (String($0.name.dropFirst(6)), $0.values) })
+            try detail.restoreState(tensors.filter { $0.name.hasPrefix(Self.detailPrefix) }
+                .map { (String($0.name.dropFirst(Self.detailPrefix.count)), $0.values) })
         }
+    }
+
+    private static let detailPrefix = "delta."
+
+    private static func prefixed(_ tensors: [(name: String, values: [Float])]?) -> [(name: String, values: [Float])] {
+        (tensors ?? []).map { (detailPrefix + $0.name, $0.values) }
     }
 }
