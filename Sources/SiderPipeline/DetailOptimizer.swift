@@ -24,7 +24,8 @@ public struct DetailRunState: Codable, Sendable, Equatable {
 ///
 /// Each iteration draws a batch of rays and of regulariser points (seeded), renders the rays
 /// through `SurfaceRenderer`, back-propagates the L1 colour loss into ω and θ (through n, γ and x̂),
-/// adds the λ₁ and λ₂ terms and the miss term (`DetailSettings.missWeight`), and takes an Adam step on both models. Owns the run's bookkeeping:
+/// adds the λ₁ and λ₂ terms, the miss term (`DetailSettings.missWeight`) and the normal smoothness
+/// prior (`DetailSettings.smoothness`), and takes an Adam step on both models. Owns the run's bookkeeping:
 /// loss curve and stopping rule, NaN guard, checkpoints and the interrupt flag.
 ///
 /// A checkpoint holds everything a run's future depends on: iteration, RNG, NaN-guard state and
@@ -82,13 +83,17 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         let missPoints = s.missWeight > 0 ? closestApproach(rays, hit: batch.trace.hit) : []
         let m = missPoints.count
 
-        // One f_θ pass for the x̂(θ) seeds, the regularisers (λ₁ |f − SDF_GT|, λ₂ eikonal) and
-        // the miss term.
+        // The smoothness prior's partners x̂ + ξ, then x̂ − ξ, of the first hit points.
+        let shifted = s.smoothness > 0 ? smoothnessPartners(Array(batch.points.prefix(s.smoothnessPointsPerBatch))) : []
+        let q = shifted.count / 2
+
+        // One f_θ pass for the x̂(θ) seeds, the regularisers (λ₁ |f − SDF_GT|, λ₂ eikonal), the
+        // miss term and the smoothness prior.
         let r = batchPoints.count
         let regPoints = batchPoints.map { problem.regularizerPoints[$0] }
-        let eval = geometry.forward(batch.points + regPoints + missPoints)
-        var dSDF = seeds + [Float](repeating: 0, count: r + m)
-        var dGrad = [SIMD3<Float>](repeating: .zero, count: h + r + m)
+        let eval = geometry.forward(batch.points + regPoints + missPoints + shifted)
+        var dSDF = seeds + [Float](repeating: 0, count: r + m + 2 * q)
+        var dGrad = [SIMD3<Float>](repeating: .zero, count: h + r + m + 2 * q)
         var sdfLoss: Float = 0, eikLoss: Float = 0
         let wr: Float = r > 0 ? 1 / Float(r) : 0
         for j in 0..<r {
@@ -110,11 +115,28 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
             missLoss += abs(d) * wm
             dSDF[h + r + j] = s.missWeight * sign(d) * wm / problem.lengthUnit
         }
+        // Smoothness prior: λ_s · mean ‖∇f(x̂ + ξ) − 2∇f(x̂) + ∇f(x̂ − ξ)‖ (x̂ and ξ held fixed).
+        var smoothLoss: Float = 0
+        let wq: Float = q > 0 ? 1 / Float(q) : 0
+        let plus = h + r + m, minus = h + r + m + q
+        for j in 0..<q {
+            let diff = eval.gradients[plus + j] + eval.gradients[minus + j] - 2 * eval.gradients[j]
+            let len = (diff * diff).sum().squareRoot()
+            smoothLoss += len * wq
+            guard len > 0 else { continue }
+            let g = diff * (s.smoothness * wq / len)
+            dGrad[plus + j] += g
+            dGrad[minus + j] += g
+            dGrad[j] -= 2 * g
+        }
         _ = geometry.backward(dSDF: dSDF, dFeatures: nil, dGradients: dGrad)
         let total = photometric + s.lambda1 * sdfLoss + s.lambda2 * eikLoss + s.missWeight * missLoss
-        return LossRecord(iteration: state.iteration + 1, total: total, photometric: photometric, sdf: sdfLoss,
-                          eikonal: eikLoss, hitFraction: rays.count > 0 ? Float(h) / Float(rays.count) : 0,
-                          learningRate: learningRate)
+            + s.smoothness * smoothLoss
+        var record = LossRecord(iteration: state.iteration + 1, total: total, photometric: photometric, sdf: sdfLoss,
+                                eikonal: eikLoss, hitFraction: rays.count > 0 ? Float(h) / Float(rays.count) : 0,
+                                learningRate: learningRate)
+        if q > 0 { record.smoothness = smoothLoss }
+        return record
     }
 
     /// One iteration: batch draw, gradients, NaN guard, Adam step. Throws when the guard gives up.
@@ -253,6 +275,19 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
             for c in (q * k)..<(q * k + k) where f[c] < f[best] { best = c }
             return candidates[best]
         }
+    }
+
+    /// x + ξ for each point, then x − ξ for each, ξ uniform on the sphere of radius
+    /// `smoothnessStep` (normalised units, so ×`lengthUnit` in camera space), from the run's RNG.
+    private func smoothnessPartners(_ points: [SIMD3<Float>]) -> [SIMD3<Float>] {
+        let radius = settings.smoothnessStep * problem.lengthUnit
+        let offsets = points.map { _ in
+            let u = Float(state.rng.next() >> 40) / Float(1 << 24) * 2 - 1
+            let a = Float(state.rng.next() >> 40) / Float(1 << 24) * 2 * .pi
+            let s = (1 - u * u).squareRoot()
+            return radius * SIMD3(s * cos(a), s * sin(a), u)
+        }
+        return zip(points, offsets).map { $0 + $1 } + zip(points, offsets).map { $0 - $1 }
     }
 
     /// k distinct indices of 0..<count (all of them, shuffled, when k ≥ count), from the run's RNG.

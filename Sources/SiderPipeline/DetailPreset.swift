@@ -8,9 +8,9 @@ import NeuralFields
 ///   2048 rays (about 200 epochs over a 256×256 face), stopping when the loss stalls. On two
 ///   cores: ≈1.3 s per coarse step, ≈1.6 s per detail iteration (about 2 h in all, obama2.jpg).
 /// - `fast`: a small smooth f_θ (φ with 4 frequencies, 4×96) frozen after the coarse stage plus
-///   a detail field δ that starts at zero, and a 2×128 g_ω with φ(x) but without φ(v)'s
-///   frequencies; 600 iterations of 2048 rays, see `fast` for the values and why — about a
-///   minute end to end on two cores.
+///   a detail field δ that starts at zero, a normal smoothness prior, and a 2×128 g_ω with φ(x)
+///   but without φ(v)'s frequencies; 600 iterations of 2048 rays, see `fast` for the values and
+///   why — about a minute end to end on two cores.
 /// λ₂ = 0.1 (IDR's eikonal weight) in both; λ₁ (|f − SDF_GT| in normalised units) 1 in `paper`,
 /// 3 in `fast`.
 public struct DetailPreset: Sendable, Equatable, Codable {
@@ -67,15 +67,25 @@ public struct DetailPreset: Sendable, Equatable, Codable {
         return DetailPreset(name: "paper", coarse: c, shader: g, detail: d)
     }()
 
-    /// Two-core preset: the paper's loss and optimisation, with three changes that make a single
-    /// photo and a small budget recover detail (measured with `sider bench quality --cases 3`,
-    /// renders of the `james` scan, and on the bumpy sphere of `NetworkDetailTests`):
+    /// Two-core preset: the paper's loss and optimisation, with changes that make a single photo
+    /// and a small budget recover detail (measured with `sider bench quality --cases 3`, renders
+    /// of the `james` scan, on the bumpy sphere of `NetworkDetailTests`, and by eye on obama2/biden):
     /// - f_θ = f_c + δ (`RefinedGeometry`): f_c is the coarse stage's small smooth network (φ with
     ///   4 frequencies, 4×96, skip at 2, γ of 32; fitted 600 steps from 2·10⁻³, cosine to 3·10⁻⁴),
-    ///   frozen in the detail stage; δ is a 2×64 network on φ with 5 frequencies that starts at zero
-    ///   and carries the detail. γ, which g_ω reads, stays f_c's: when the detail stage moves the
-    ///   network that also makes γ, g_ω and γ together learn to paint the shading and the normals
-    ///   get worse (bumpy sphere: ×1.76 of the starting normal error instead of ×0.55).
+    ///   frozen in the detail stage; δ is a 2×64 network that starts at zero and carries the detail.
+    ///   γ, which g_ω reads, stays f_c's: when the detail stage moves the network that also makes
+    ///   γ, g_ω and γ together learn to paint the shading and the normals get worse (bumpy sphere:
+    ///   ×1.76 of the starting normal error instead of ×0.55).
+    /// - δ reads φ with 7 frequencies (periods down to about 6 % of the face, the spacing of
+    ///   forehead lines) through softplus with β = 10 instead of f_c's 100: with β = 100 every
+    ///   hidden unit's kink is a crease, and δ covers the face with a crumpled-paper network of
+    ///   them; β = 10 rounds them off (bumpy sphere: ×0.55 → ×0.49 of the starting normal error).
+    /// - A normal smoothness prior (`DetailSettings.smoothness`, λ_s = 0.3, ‖ξ‖ = 0.01, 512 hit
+    ///   points per batch): an L1 norm of the normals' second difference that keeps the folds the
+    ///   photo shows strongly and flattens the fine relief that skin texture (pores, freckles, stubble)
+    ///   otherwise carves into the surface (bumpy sphere: ×0.49 → ×0.41). Its second difference
+    ///   ‖∇ₓf(x̂ + ξ) − 2∇ₓf(x̂) + ∇ₓf(x̂ − ξ)‖ ignores f_c's smooth curvature; a first difference
+    ///   ‖∇ₓf(x̂) − ∇ₓf(x̂ + ξ)‖ would also pull δ towards flattening the face.
     /// - g_ω takes v without φ's frequencies: with one ray per pixel, v is a pixel coordinate and
     ///   φ(v) a positional encoding of the image, which lets g_ω paint the photo instead of the
     ///   normals explaining it (bumpy sphere: ×0.78 with 4 frequencies, ×0.55 without).
@@ -86,16 +96,19 @@ public struct DetailPreset: Sendable, Equatable, Codable {
     /// rate writes into δ); λ₁ = 3 (in normalised units), λ₂ = 0.1.
     ///
     /// Measured with `sider bench quality --cases 3` (NoW median / mean mm, normal error of the
-    /// mesh / of ∇ₓf): this preset 1.99 / 2.72, 14.2° / 13.0°, ≈1 min per case. For reference: the
-    /// coarse prior 1.90 / 2.73, 10.7°; f_c alone (no detail stage) 2.04 / 2.74, 12.7° / 11.7°; the
-    /// previous fast preset (f_θ refined directly at 0.1× the rate, φ(v) with 4 frequencies, 300 ×
-    /// 1024) 2.07 / 2.79, 13.3° / 12.1°, with no visible detail. The james scan is a young,
-    /// smooth face with freckles and stubble: what the photometric fit adds there is mostly skin
-    /// texture carved into the surface, while on obama2/biden it recovers brow furrows and folds
-    /// (README). Variants (same benchmark): δ with 6 frequencies 2.00 / 2.70, 15.2° / 13.7° (more
-    /// and noisier detail); g_ω's φ(x) with 2 frequencies (δ 6, 300 × 1024) 1.92 / 2.64, 16.0° /
-    /// 14.6°; with 6, 2.03 / 2.73, 13.7° / 12.4° and little visible detail; δ with 8 frequencies:
-    /// pixel noise; f_c with 6 frequencies (alone) 1.98 / 2.69, 12.7° / 12.1°.
+    /// mesh / of ∇ₓf): this preset 2.05 / 2.74, 13.2° / 12.0°, ≈66 s per case. For reference: the
+    /// coarse prior 1.90 / 2.73, 10.7°; f_c alone (no detail stage) 2.04 / 2.74, 12.7° / 11.7°.
+    /// Steps towards it (δ's frequencies, β, λ_s): 5, 100, 0 (the previous preset) 1.99 / 2.72,
+    /// 14.2° / 13.0°, crumpled; 5, 10, 0: 2.02 / 2.73, 14.0° / 12.7°, smooth but few folds; 6, 10, 0:
+    /// 2.04 / 2.75, 15.1° / 14.0°; 7, 10, 0: 2.03 / 2.72, 15.0° / 13.9°, folds and forehead lines
+    /// with a rough skin texture; λ_s = 0.15 at ‖ξ‖ = 0.02: 2.06 / 2.74, 13.1° / 12.0° (as this one);
+    /// a first-difference prior ‖∇ₓf(x̂) − ∇ₓf(x̂ + ξ)‖ at 0.1 / 0.2: 2.04 / 2.74, 13.8° / 12.6° and
+    /// 2.06 / 2.75, 13.4° / 12.3°; by eye λ_s = 0.5 smooths folds away. 900 instead of 600
+    /// iterations changed nothing visible. The james scan is a young, smooth face, so any relief the
+    /// photometric fit adds there raises the normal error; older faces are where detail shows
+    /// (README). Earlier variants: g_ω's φ(x) with 2 frequencies 1.92 / 2.64, 16.0° / 14.6°; with
+    /// 6, 2.03 / 2.73, 13.7° / 12.4° and little visible detail (it paints the wrinkles);
+    /// f_c with 6 frequencies (alone) 1.98 / 2.69, 12.7° / 12.1°.
     public static let fast: DetailPreset = {
         var d = DetailSettings()
         d.maxIterations = 600
@@ -112,6 +125,9 @@ public struct DetailPreset: Sendable, Equatable, Codable {
         d.patience = 150
         d.checkpointEvery = 50
         d.snapshotEvery = 150
+        d.smoothness = 0.3
+        d.smoothnessStep = 0.01
+        d.smoothnessPointsPerBatch = 512
         var c = CoarsePreset.fast
         c.network = SDFNetworkConfig(encoding: .positional(frequencies: 4), hidden: [96, 96, 96, 96], skips: [2],
                                      featureSize: 32, beta: 100, weightNorm: true, initialRadius: 0.6)
@@ -122,8 +138,8 @@ public struct DetailPreset: Sendable, Equatable, Codable {
         let g = RenderingNetworkConfig(pointFrequencies: 4, viewFrequencies: 0, hidden: [128, 128],
                                        featureSize: c.network.featureSize)
         var preset = DetailPreset(name: "fast", coarse: c, shader: g, detail: d)
-        var delta = SDFNetworkConfig(encoding: .positional(frequencies: 5), hidden: [64, 64], skips: [], featureSize: 0,
-                                     beta: 100, weightNorm: true, initialRadius: 0)
+        var delta = SDFNetworkConfig(encoding: .positional(frequencies: 7), hidden: [64, 64], skips: [], featureSize: 0,
+                                     beta: 10, weightNorm: true, initialRadius: 0)
         delta.startsAtZero = true
         preset.detailField = delta
         return preset

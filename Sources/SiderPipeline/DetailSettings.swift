@@ -3,7 +3,8 @@
 ///
 /// Loss (Eq. 10) per iteration, over a batch of rays ℬ (those that hit) and a batch of points 𝒫ᵦ:
 ///   L = mean_ℬ ‖c − c_gt‖₁/3 + λ₁·mean_𝒫ᵦ |f(x) − SDF_GT(x)| + λ₂·mean_𝒫ᵦ (‖∇ₓf(x)‖ − 1)²
-///       + λ_miss·(1/|rays|)·Σ_missed |f(closest approach)|.
+///       + λ_miss·(1/|rays|)·Σ_missed |f(closest approach)|
+///       + λ_s·mean_x̂ ‖∇ₓf(x̂ + ξ) − 2∇ₓf(x̂) + ∇ₓf(x̂ − ξ)‖   (over `smoothnessPointsPerBatch` hits).
 /// After `shaderWarmup` iterations of ω alone, Adam on ω with learning rate lr·decay^⌊iteration/decayEvery⌋
 /// and on θ with that rate times `geometryLearningRateScale`; stops when the smoothed
 /// loss has not improved by `minRelativeGain` for `patience` iterations, or at `maxIterations`.
@@ -23,6 +24,18 @@ public struct DetailSettings: Codable, Sendable, Equatable {
     public var missWeight: Float = 0
     /// Samples along a missed ray's interval for its closest approach to the surface.
     public var missSamples: Int = 16
+    /// λ_s: weight of the normal smoothness prior, mean over hit points x̂ of the second
+    /// difference ‖∇ₓf(x̂ + ξ) − 2∇ₓf(x̂) + ∇ₓf(x̂ − ξ)‖ (ξ random, of length `smoothnessStep`).
+    /// The coarse shape's smooth curvature costs almost nothing (its ∇f changes linearly over
+    /// ξ); relief of period P costs about (2π‖ξ‖/P)² of its normal variation until it saturates
+    /// near P ≈ 3‖ξ‖: fine crumpling from skin texture (freckles, pores, stubble) is penalised
+    /// far more than folds and wrinkles. An L1 (total-variation-like) norm lets a few sharp
+    /// creases through. 0: off (the paper).
+    public var smoothness: Float = 0
+    /// ‖ξ‖ of the smoothness prior, in normalised units (the face spans about [−1, 1]).
+    public var smoothnessStep: Float = 0.01
+    /// Hit points per batch that the smoothness prior looks at (the first of the batch's hits).
+    public var smoothnessPointsPerBatch: Int = 512
     /// Adam learning rate for θ and ω (the paper's 10⁻⁴).
     public var learningRate: Float = 1e-4
     /// θ's learning rate as a multiple of `learningRate` (ω always takes `learningRate`). Below 1
@@ -73,6 +86,9 @@ extension DetailSettings {
         try value(.lambda2, &s.lambda2)
         try value(.missWeight, &s.missWeight)
         try value(.missSamples, &s.missSamples)
+        try value(.smoothness, &s.smoothness)
+        try value(.smoothnessStep, &s.smoothnessStep)
+        try value(.smoothnessPointsPerBatch, &s.smoothnessPointsPerBatch)
         try value(.learningRate, &s.learningRate)
         try value(.geometryLearningRateScale, &s.geometryLearningRateScale)
         try value(.coarseGeometryLearningRateScale, &s.coarseGeometryLearningRateScale)

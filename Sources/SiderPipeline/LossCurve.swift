@@ -1,7 +1,7 @@
 /// One iteration's losses (Eq. 10 split into its terms).
 public struct LossRecord: Codable, Sendable, Equatable {
     public var iteration: Int
-    /// Total: photometric + λ₁·sdf + λ₂·eikonal.
+    /// Total: photometric + λ₁·sdf + λ₂·eikonal (+ the miss term and λ_s·smoothness when on).
     public var total: Float
     /// Mean ‖c − c_gt‖₁ over the batch's rays that hit the surface.
     public var photometric: Float
@@ -12,6 +12,9 @@ public struct LossRecord: Codable, Sendable, Equatable {
     /// Fraction of the batch's rays that hit the surface.
     public var hitFraction: Float
     public var learningRate: Float
+    /// Mean ‖∇ₓf(x̂ + ξ) − 2∇ₓf(x̂) + ∇ₓf(x̂ − ξ)‖ of the smoothness prior (unweighted; nil when
+    /// it is off).
+    public var smoothness: Float? = nil
 
     public init(iteration: Int, total: Float, photometric: Float, sdf: Float, eikonal: Float,
                 hitFraction: Float, learningRate: Float) {

@@ -46,7 +46,12 @@ enum Fixture {
         try JSONDecoder().decode(Reference.self, from: Data(contentsOf: try url("flame_tiny_reference.json")))
     }
 
-    /// Writes bytes to a fresh temporary file with the given name.
+    /// Removes a file made by `temporary` with its folder.
+    static func remove(_ url: URL) {
+        try? FileManager.default.removeItem(at: url.deletingLastPathComponent())
+    }
+
+    /// Writes bytes to a fresh temporary file with the given name (in its own folder: `remove` it).
     static func temporary(_ name: String, _ bytes: [UInt8]) throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sider-flame-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

@@ -59,6 +59,7 @@ struct ModelReadingTests {
     @Test func truncatedPickleIsABadModel() throws {
         let bytes = [UInt8](try Data(contentsOf: Fixture.url("flame_tiny.pkl")))
         let url = try Fixture.temporary("broken.pkl", Array(bytes.prefix(bytes.count / 2)))
+        defer { Fixture.remove(url) }
         let error = #expect(throws: SiderError.self) { try FLAMEModel.load(contentsOf: url) }
         #expect(error?.kind == .badModel)
         #expect(error?.message.contains("broken.pkl") == true)
@@ -66,12 +67,14 @@ struct ModelReadingTests {
 
     @Test func missingKeyIsNamed() throws {
         let url = try Fixture.temporary("empty.pkl", TinyPickle.dict([("v_template", [[0, 0, 0]])]))
+        defer { Fixture.remove(url) }
         let error = #expect(throws: SiderError.self) { try FLAMEModel.load(contentsOf: url) }
         #expect(error?.message.contains("missing key 'f'") == true)
     }
 
     @Test func badShapeIsNamed() throws {
         let url = try Fixture.temporary("bad.pkl", TinyPickle.dict([("v_template", [[0, 0], [1, 1]])]))
+        defer { Fixture.remove(url) }
         let error = #expect(throws: SiderError.self) { try FLAMEModel.load(contentsOf: url) }
         #expect(error?.message.contains("'v_template' has shape (2, 2), expected (V, 3)") == true)
     }
@@ -81,6 +84,7 @@ struct ModelReadingTests {
         let bary = (0..<50).map { _ in [0.2, 0.3, 0.5] }
         let url = try Fixture.temporary("emb.pkl", TinyPickle.dict([("lmk_face_idx", faces), ("lmk_b_coords", bary)],
                                                                   flat: ["lmk_face_idx"]))
+        defer { Fixture.remove(url) }
         let error = #expect(throws: SiderError.self) { try LandmarkEmbedding.load(contentsOf: url) }
         #expect(error?.message.contains("'lmk_face_idx' has shape (50,), expected (51,)") == true)
         // An embedding for a bigger mesh does not fit this model.
@@ -89,6 +93,7 @@ struct ModelReadingTests {
 
     @Test func notAPickleIsRejected() throws {
         let url = try Fixture.temporary("text.pkl", Array("hello".utf8))
+        defer { Fixture.remove(url) }
         #expect(throws: SiderError.self) { try FLAMEModel.load(contentsOf: url) }
     }
 }

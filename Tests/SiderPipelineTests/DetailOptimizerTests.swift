@@ -133,6 +133,40 @@ import Geometry
         #expect(without.after < 0.5, "without it: hits \(without.before) → \(without.after)")
     }
 
+    /// The smoothness prior on its own: the shader has no light, so the photo says nothing about
+    /// the bumps (the colour gradient reaching f_θ is zero). With λ_s the bumps flatten and the
+    /// prior's loss falls; without it they stay exactly as they were.
+    @Test func smoothnessPriorFlattensBumpsThePhotoDoesNotShow() throws {
+        let start = Self.trueAmplitudes.map { 3 * $0 }
+        func run(smoothness: Float) throws -> (amplitudes: [Float], curve: [LossRecord]) {
+            let scene = Self.scene()
+            let f = BumpySDF(center: [0, 0, 1], radius: 0.35, amplitudes: start,
+                             frequencies: Self.freqs, phases: Self.phases, featureCount: 0)
+            f.frozen = [0, 1, 2, 3]
+            let g = LambertShader(albedo: [0.5, 0.5, 0.5], light: .zero, ambient: 1,
+                                  featureWeight: 0, pointWeight: 0, featureCount: 0)
+            g.frozen = Set(0..<g.theta.count)
+            var s = Self.settings()
+            s.maxIterations = 150
+            s.lambda1 = 0
+            s.smoothness = smoothness
+            s.smoothnessStep = 0.02
+            s.smoothnessPointsPerBatch = 128
+            let opt = DetailOptimizer(problem: scene.problem, geometry: f, shader: g, settings: s)
+            _ = try opt.run(shouldStop: { false })
+            return (Array(f.theta[4..<9]), opt.state.curve.records)
+        }
+        func rms(_ a: [Float]) -> Float { ((a.map { $0 * $0 }.reduce(0, +)) / Float(a.count)).squareRoot() }
+        let with = try run(smoothness: 1), without = try run(smoothness: 0)
+        #expect(without.amplitudes == start)
+        #expect(without.curve.allSatisfy { $0.smoothness == nil })
+        #expect(rms(with.amplitudes) < 0.3 * rms(start), "bump amplitudes \(start) → \(with.amplitudes)")
+        // What is left is the sphere's own second difference, about ‖ξ‖²/r² ≈ 0.003.
+        let first = with.curve.prefix(10).compactMap(\.smoothness).reduce(0, +) / 10
+        let last = with.curve.suffix(10).compactMap(\.smoothness).reduce(0, +) / 10
+        #expect(last < 0.6 * first, "smoothness loss \(first) → \(last)")
+    }
+
     @Test func resumedRunEndsInTheSameState() throws {
         let scene = Self.scene()
         var s = Self.settings()

@@ -10,7 +10,8 @@ import SiderPipeline
 /// equality of weights, Adam states, loss curves and RNG, not closeness.
 @Suite(.serialized) struct DeterminismTests {
     /// A short detail run: shader warm-up so f_θ's and g_ω's Adam step counts differ, the NaN
-    /// guard's good state taken every 5 iterations, periodic checkpoints every 8.
+    /// guard's good state taken every 5 iterations, periodic checkpoints every 8, the
+    /// smoothness prior on.
     static func settings() -> DetailSettings {
         var s = DetailSettings()
         s.maxIterations = 24
@@ -18,6 +19,9 @@ import SiderPipeline
         s.regularizerPointsPerBatch = 256
         s.learningRate = 5e-4
         s.lambda1 = 1
+        // The smoothness prior draws its offsets ξ from the run's RNG: covered by the resume.
+        s.smoothness = 0.1
+        s.smoothnessPointsPerBatch = 64
         s.patience = 10_000
         s.shaderWarmup = 4
         s.goodStateEvery = 5
