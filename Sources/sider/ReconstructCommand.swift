@@ -40,6 +40,9 @@ struct ReconstructCommand: ParsableCommand {
     @Option(help: "Override the preset's coarse-stage iterations.")
     var coarseIterations: Int?
 
+    @Option(help: "Weight λ_s of the normal smoothness prior (fast: 0.3, paper: 0; 0 turns it off).")
+    var smoothness: Float?
+
     @Option(help: "Random seed.")
     var seed: UInt64 = 1
 
@@ -77,6 +80,10 @@ struct ReconstructCommand: ParsableCommand {
                 if case .warmupCosine(let r, let e, let w, _) = p.coarse.learningRate {
                     p.coarse.learningRate = .warmupCosine(r, end: e, warmup: min(w, coarseIterations / 10), steps: coarseIterations)
                 }
+            }
+            if let smoothness {
+                guard smoothness >= 0, smoothness.isFinite else { throw SiderError(.badInput, "--smoothness must be ≥ 0") }
+                p.detail.smoothness = smoothness
             }
             p.detail.seed = seed
             p.detail.ablation = Ablation(noFeature: noFeature, noNormal: noNormal)
