@@ -19,8 +19,28 @@ public struct SphereTraceSettings: Codable, Sendable, Equatable {
     public var samples: Int = 64
     /// Secant (regula falsi) refinements inside a + → − bracket.
     public var secantSteps: Int = 8
+    /// A ray that starts inside the surface (f(tNear) ≤ 0: the surface has moved in front of its
+    /// interval, as beside a nose whose f_θ is fuller than the coarse mesh) is searched again over
+    /// [tNear − lookBehind·(tFar − tNear), tNear]. 0: such a ray misses.
+    public var lookBehind: Float = 1
 
     public init() {}
+}
+
+extension SphereTraceSettings {
+    /// Decodes settings written by any version: a field that an older checkpoint or run.json lacks
+    /// takes the value that version behaved with.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        var s = SphereTraceSettings()
+        s.maxSteps = try c.decode(Int.self, forKey: .maxSteps)
+        s.threshold = try c.decode(Float.self, forKey: .threshold)
+        s.stepScale = try c.decode(Float.self, forKey: .stepScale)
+        s.samples = try c.decode(Int.self, forKey: .samples)
+        s.secantSteps = try c.decode(Int.self, forKey: .secantSteps)
+        s.lookBehind = try c.decodeIfPresent(Float.self, forKey: .lookBehind) ?? 0
+        self = s
+    }
 }
 
 /// Per-ray outcome of `SphereTracer.trace`.
@@ -44,11 +64,13 @@ public struct TraceResult: Sendable {
 /// 2. Rays that neither converged nor bracketed within `maxSteps`, or that left [tNear, tFar], are
 ///    sampled at `samples` uniform t in [tNear, tFar]; the first consecutive pair with f > 0 then
 ///    f ≤ 0 is the bracket.
+///    A ray whose first sample is already inside (f ≤ 0) is sampled the same way over the
+///    `lookBehind` interval in front of tNear.
 /// 3. Brackets are refined by the secant rule t = t_lo + f_lo·(t_hi − t_lo)/(f_lo − f_hi), falling
 ///    back to bisection if the secant point leaves the bracket.
-/// Miss rule: a ray whose interval holds no + → − sign change (it sees only free space, starts and
-/// stays inside the surface, or the surface lies in front of tNear) has no intersection; it is
-/// excluded from the photometric loss and drawn as background.
+/// Miss rule: a ray whose interval (with the look-behind for rays that start inside) holds no
+/// + → − sign change (it sees only free space, or starts and stays inside the surface) has no
+/// intersection; it is excluded from the photometric loss and drawn as background.
 public struct SphereTracer: Sendable {
     public var settings: SphereTraceSettings
 
@@ -97,31 +119,18 @@ public struct SphereTracer: Sendable {
         }
         unsettled.append(contentsOf: active)
 
-        // 2. Sampling search for the rest: first + → − pair along [tNear, tFar].
+        // 2. Sampling search for the rest: first + → − pair along [tNear, tFar], then, for rays
+        // that start inside, along the look-behind interval.
         let m = max(2, settings.samples)
-        if !unsettled.isEmpty {
-            var pts: [SIMD3<Float>] = []
-            pts.reserveCapacity(unsettled.count * m)
-            for r in unsettled {
-                for j in 0..<m { pts.append(rays.directions[r] * sampleT(r, j, m, rays)) }
-            }
-            let values = f.sdf(pts)
-            evaluations += pts.count
-            for (k, r) in unsettled.enumerated() {
-                t[r] = rays.tFar[r]
-                for j in 0..<(m - 1) {
-                    let a = values[k * m + j], b = values[k * m + j + 1]
-                    if a.isFinite, b.isFinite, a > 0, b <= 0 {
-                        let ta = sampleT(r, j, m, rays), tb = sampleT(r, j + 1, m, rays)
-                        if b == 0 || abs(b) < settings.threshold { t[r] = tb; hit[r] = true }
-                        else {
-                            bracketLo[r] = ta; fLo[r] = a; bracketHi[r] = tb; fHi[r] = b
-                            bracketed.append(r)
-                        }
-                        break
-                    }
-                }
-            }
+        let startInside = sampleSearch(unsettled, m: m, rays: rays, f: f, interval: { r in (rays.tNear[r], rays.tFar[r]) },
+                                       t: &t, hit: &hit, bracketLo: &bracketLo, bracketHi: &bracketHi,
+                                       fLo: &fLo, fHi: &fHi, bracketed: &bracketed, evaluations: &evaluations)
+        if settings.lookBehind > 0 {
+            let back = settings.lookBehind
+            _ = sampleSearch(startInside, m: m, rays: rays, f: f,
+                             interval: { r in (rays.tNear[r] - back * (rays.tFar[r] - rays.tNear[r]), rays.tNear[r]) },
+                             t: &t, hit: &hit, bracketLo: &bracketLo, bracketHi: &bracketHi,
+                             fLo: &fLo, fHi: &fHi, bracketed: &bracketed, evaluations: &evaluations)
         }
 
         // 3. Secant refinement inside the brackets, batched.
@@ -145,9 +154,46 @@ public struct SphereTracer: Sendable {
         return TraceResult(hit: hit, t: t, points: points, evaluations: evaluations)
     }
 
-    @inline(__always)
-    private func sampleT(_ r: Int, _ j: Int, _ m: Int, _ rays: RaySet) -> Float {
-        rays.tNear[r] + (rays.tFar[r] - rays.tNear[r]) * Float(j) / Float(m - 1)
+    /// Samples each ray of `rays` at m uniform t over `interval(r)` (one batch) and brackets (or,
+    /// within the threshold, settles) its first + → − pair; a ray without one is left at tFar.
+    /// Returns the rays without a pair whose first sample is inside (f ≤ 0).
+    private func sampleSearch(_ rays: [Int], m: Int, rays set: RaySet, f: some BatchedSDF,
+                              interval: (Int) -> (Float, Float),
+                              t: inout [Float], hit: inout [Bool], bracketLo: inout [Float], bracketHi: inout [Float],
+                              fLo: inout [Float], fHi: inout [Float], bracketed: inout [Int],
+                              evaluations: inout Int) -> [Int] {
+        guard !rays.isEmpty else { return [] }
+        func sampleT(_ r: Int, _ j: Int) -> Float {
+            let (a, b) = interval(r)
+            return a + (b - a) * Float(j) / Float(m - 1)
+        }
+        var pts: [SIMD3<Float>] = []
+        pts.reserveCapacity(rays.count * m)
+        for r in rays {
+            for j in 0..<m { pts.append(set.directions[r] * sampleT(r, j)) }
+        }
+        let values = f.sdf(pts)
+        evaluations += pts.count
+        var startInside: [Int] = []
+        for (k, r) in rays.enumerated() {
+            t[r] = set.tFar[r]
+            var found = false
+            for j in 0..<(m - 1) {
+                let a = values[k * m + j], b = values[k * m + j + 1]
+                if a.isFinite, b.isFinite, a > 0, b <= 0 {
+                    let ta = sampleT(r, j), tb = sampleT(r, j + 1)
+                    if b == 0 || abs(b) < settings.threshold { t[r] = tb; hit[r] = true }
+                    else {
+                        bracketLo[r] = ta; fLo[r] = a; bracketHi[r] = tb; fHi[r] = b
+                        bracketed.append(r)
+                    }
+                    found = true
+                    break
+                }
+            }
+            if !found, values[k * m] <= 0 { startInside.append(r) }
+        }
+        return startInside
     }
 
     @inline(__always)

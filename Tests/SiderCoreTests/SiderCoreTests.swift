@@ -47,12 +47,12 @@ import SiderCore
     @Test func atomicWriteReplacesWholeFile() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sider-atomic-\(getpid())")
         let url = dir.appendingPathComponent("out.txt")
+        defer { try? FileManager.default.removeItem(at: dir) }
         try AtomicFile.write("first", to: url)
         try AtomicFile.write("second", to: url)
         #expect(try String(contentsOf: url, encoding: .utf8) == "second")
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
         #expect(leftovers.isEmpty)
-        try? FileManager.default.removeItem(at: dir)
     }
 
     @Test func errorMessagesAreOneLine() {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import SiderPipeline
 import Geometry
@@ -57,15 +58,37 @@ import Geometry
     }
 
     @Test func missRules() {
-        // Interval entirely behind the surface (starts inside): miss. Interval in free space: miss.
+        // The front surface is at t = 0.8. Interval in free space: miss.
         let sphere = SphereSDF(center: [0, 0, 1], radius: 0.2)
-        let inside = RaySet(directions: [[0, 0, 1]], pixels: [0], tNear: [0.9], tFar: [1.1], width: 1, height: 1)
         let free = RaySet(directions: [[0, 0, 1]], pixels: [0], tNear: [0.1], tFar: [0.5], width: 1, height: 1)
-        #expect(!SphereTracer().trace(inside, sdf: sphere).hit[0])
         #expect(!SphereTracer().trace(free, sdf: sphere).hit[0])
-        // Interval starting inside but holding the back surface's exit is still not a front hit.
+        // Interval starting inside (the surface moved in front of it): the look-behind interval
+        // [tNear − (tFar − tNear), tNear] finds the front surface; without it, a miss.
+        var strict = SphereTraceSettings()
+        strict.lookBehind = 0
+        let inside = RaySet(directions: [[0, 0, 1]], pixels: [0], tNear: [0.9], tFar: [1.1], width: 1, height: 1)
+        let found = SphereTracer().trace(inside, sdf: sphere)
+        #expect(found.hit[0] && abs(found.t[0] - 0.8) < 1e-4, "t = \(found.t[0])")
+        #expect(!SphereTracer(settings: strict).trace(inside, sdf: sphere).hit[0])
+        // Interval starting inside and holding the back surface's exit: the front hit (behind it),
+        // never the exit; with no look-behind, a miss.
         let straddle = RaySet(directions: [[0, 0, 1]], pixels: [0], tNear: [0.9], tFar: [1.5], width: 1, height: 1)
-        #expect(!SphereTracer().trace(straddle, sdf: sphere).hit[0])
+        let front = SphereTracer().trace(straddle, sdf: sphere)
+        #expect(front.hit[0] && abs(front.t[0] - 0.8) < 1e-4, "t = \(front.t[0])")
+        #expect(!SphereTracer(settings: strict).trace(straddle, sdf: sphere).hit[0])
+        // Deep inside: the look-behind interval is inside too, a miss.
+        let deep = RaySet(directions: [[0, 0, 1]], pixels: [0], tNear: [1.0], tFar: [1.05], width: 1, height: 1)
+        #expect(!SphereTracer().trace(deep, sdf: sphere).hit[0])
+    }
+
+    /// Checkpoints and run.json files written before `lookBehind` existed decode with the rule
+    /// they were run with (no look-behind).
+    @Test func settingsWithoutLookBehindDecodeAsBefore() throws {
+        let old = #"{"maxSteps":16,"threshold":5e-05,"stepScale":0.9,"samples":64,"secantSteps":8}"#
+        let s = try JSONDecoder().decode(SphereTraceSettings.self, from: Data(old.utf8))
+        #expect(s.lookBehind == 0 && s.samples == 64 && s.maxSteps == 16)
+        let now = try JSONDecoder().decode(SphereTraceSettings.self, from: JSONEncoder().encode(SphereTraceSettings()))
+        #expect(now == SphereTraceSettings())
     }
 }
 
