@@ -96,9 +96,10 @@ public struct DetailPreset: Sendable, Equatable, Codable {
     /// rate writes into δ); λ₁ = 3 (in normalised units), λ₂ = 0.1.
     ///
     /// Measured with `sider bench quality --cases 3` (NoW median / mean mm, normal error of the
-    /// mesh / of ∇ₓf): this preset 2.03 / 2.73, 13.2° / 12.2°, ≈66 s per case (2.05 / 2.74, 13.2° /
-    /// 12.0° before the tracer's look-behind, which now also covers pixels beside the nose and at
-    /// the silhouette that used to miss). For reference: the
+    /// mesh / of ∇ₓf): this preset 1.91 / 2.48, 13.4° / 12.4°, ≈69 s per case, with the landmark
+    /// prior's forehead extension (prior 1.82 / 2.48, 11.0°). The figures below predate it: this
+    /// preset 2.03 / 2.73, 13.2° / 12.2° (2.05 / 2.74, 13.2° / 12.0° before the tracer's
+    /// look-behind, which covers pixels beside the nose that used to miss). For reference: the
     /// coarse prior 1.90 / 2.73, 10.7°; f_c alone (no detail stage) 2.04 / 2.74, 12.7° / 11.7°.
     /// Steps towards it (δ's frequencies, β, λ_s): 5, 100, 0 (the previous preset) 1.99 / 2.72,
     /// 14.2° / 13.0°, crumpled; 5, 10, 0: 2.02 / 2.73, 14.0° / 12.7°, smooth but few folds; 6, 10, 0:

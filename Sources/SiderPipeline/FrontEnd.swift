@@ -98,9 +98,15 @@ public struct FaceFrontEnd {
         return input
     }
 
-    /// The face region: the convex hull of the 468 face-mesh points (forehead to chin, cheek to
-    /// cheek), photo pixels. The landmark-mesh prior lies inside it; FLAME's head is cut to it.
-    public var faceRegion: [SIMD2<Float>] { PixelMask.convexHull(cropPoints) }
+    /// The face region, photo pixels: the convex hull of the landmark-mesh prior's vertices (the
+    /// 468 face-mesh points and its forehead extension), or with FLAME of the 468 points (forehead
+    /// to chin, cheek to cheek), to which FLAME's head is cut.
+    public var faceRegion: [SIMD2<Float>]
+
+    /// How far the landmark-mesh prior extends the forehead above MediaPipe's mesh, as a fraction
+    /// of the face height (`LandmarkMeshPrior.extendForehead`): the mesh ends mid-forehead, below
+    /// most forehead lines.
+    public static let foreheadExtension: Float = 0.12
 
     /// Detects face `face` of `photo` (nil: the largest) and builds the front end on it.
     public static func run(_ photo: RGBImage, landmarker: FaceLandmarker, face: Int? = nil, preset: DetailPreset,
@@ -126,8 +132,10 @@ public struct FaceFrontEnd {
                 let c = crop.toCrop(SIMD2(q.x, q.y))
                 return SIMD3(c.x, c.y, q.z * crop.scale)
             }
+            var options = LandmarkMeshPrior.Options()
+            options.foreheadExtension = Self.foreheadExtension
             let (mesh, camera) = try LandmarkMeshPrior.build(points468: inCrop, triangles: try FaceMeshTopology.triangles(),
-                                                             imageWidth: size, imageHeight: size)
+                                                             imageWidth: size, imageHeight: size, options: options)
             // The mesh's own iBUG points: `IBUG68` combinations of its first 468 vertices (MediaPipe's).
             let pinhole = try Self.pinhole(camera)
             let own = IBUG68.table.map { entry in
@@ -160,6 +168,12 @@ public struct FaceFrontEnd {
         self.excludedRegions = excludeEyesAndMouth
             ? Self.excludedLandmarkLoops.map { loop in loop.map { landmarks.points68[$0] } } : []
         self.priorLandmarks = priorLandmarks
+        switch prior {
+        case .landmarkMesh:
+            self.faceRegion = PixelMask.convexHull(lifted.mesh.vertices.map { crop.toPhoto(cropCamera.project($0)) })
+        case .flame:
+            self.faceRegion = PixelMask.convexHull(landmarks.points468.map { SIMD2($0.x, $0.y) })
+        }
         self.prior = CoarsePriorRecord(kind: prior.name, landmarkErrorMeanPx: errors.reduce(0, +) / Float(errors.count),
                                        landmarkErrorMaxPx: errors.max() ?? 0, flameParameters: lifted.parameters)
     }

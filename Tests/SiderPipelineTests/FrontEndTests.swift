@@ -50,6 +50,27 @@ import SiderPipeline
         #expect(kept.excludedRegions.isEmpty)
     }
 
+    /// The landmark-mesh prior reaches above MediaPipe's mesh (which ends mid-forehead) by
+    /// `foreheadExtension` of the face height, and the face region with it; the added strip keeps
+    /// the mesh consistently wound and every edge shared by at most two triangles.
+    @Test func landmarkMeshExtendsTheForehead() throws {
+        let (photo, found) = try Self.landmarks()
+        let front = try FaceFrontEnd(photo: photo, landmarks: found, preset: .fast)
+        let pts = found.points468.map { SIMD2($0.x, $0.y) }
+        let up = pts[10] - pts[152], height = (up * up).sum().squareRoot(), u = up / height
+        func h(_ p: SIMD2<Float>) -> Float { ((p - pts[152]) * u).sum() }
+        let meshTop = front.coarseMesh.vertices.map { h(front.photoCamera.project($0)) }.max() ?? 0
+        let regionTop = front.faceRegion.map(h).max() ?? 0
+        let ext = FaceFrontEnd.foreheadExtension
+        #expect(abs(meshTop / height - (1 + ext)) < 0.03, "mesh top at \(meshTop / height) face heights")
+        #expect(abs(regionTop - meshTop) < 0.5)
+        #expect(front.coarseMesh.isConsistentlyOriented)
+        #expect(front.coarseMesh.edgeFaceCounts().values.allSatisfy { $0 <= 2 })
+        // Facing the camera, as the rest of the mesh: the strip's normals point towards −z.
+        let normals = front.coarseMesh.faceNormals()
+        #expect(normals.filter { $0.z < 0 }.count > normals.count * 9 / 10)
+    }
+
     /// FLAME fitted in the crop: its 68 embedded landmarks on the returned mesh, projected by
     /// the photo camera, are where the fit put them (so mesh and camera are in one frame) and
     /// meet the detected 68 within a few crop pixels (the synthetic model's eyebrows and inner

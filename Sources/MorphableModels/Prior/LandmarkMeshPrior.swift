@@ -20,6 +20,9 @@ import SiderCore
 /// points are warped by a smooth Gaussian-RBF field (width 15 % of the face) that carries the
 /// mesh's own iBUG points (affine combinations of its vertices) onto the given ones, repeated
 /// three times so the combinations land within a fraction of a pixel.
+///
+/// MediaPipe's mesh ends in the middle of the forehead; `Options.foreheadExtension` continues it
+/// upwards (`extendForehead`, before lifting) so that forehead lines above it can be recovered.
 public enum LandmarkMeshPrior {
     public static let nominalFaceWidth = 0.14
     public static let cheekVertices = (234, 454)
@@ -31,6 +34,9 @@ public enum LandmarkMeshPrior {
         public var subdivisions = 1
         /// Taubin λ|μ smoothing iterations after subdivision (boundary fixed).
         public var smoothingIterations = 3
+        /// How far the forehead is extended above MediaPipe's mesh, as a fraction of the face
+        /// height (vertex 152 chin to 10 forehead); 0: the mesh as detected. See `extendForehead`.
+        public var foreheadExtension: Float = 0
         public init() {}
     }
 
@@ -69,12 +75,16 @@ public enum LandmarkMeshPrior {
         let widthPx = Double(((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot())
         guard widthPx > 1 else { throw SiderError(.badInput, "landmark mesh prior: degenerate face (width \(widthPx) px)") }
         if let landmarks { try warp(&points468, onto: landmarks, width: 0.15 * widthPx) }
+        var faces = triangles
+        if options.foreheadExtension > 0 {
+            (points468, faces) = extendForehead(points468, triangles: triangles, by: options.foreheadExtension)
+        }
         let Z0 = f * nominalFaceWidth / widthPx
         let vertices = points468.map { p -> SIMD3<Float> in
             let Z = Z0 + Double(p.z) * Z0 / f
             return SIMD3(Float((Double(p.x) - cx) * Z / f), Float((Double(p.y) - cy) * Z / f), Float(Z))
         }
-        var mesh = TriangleMesh(vertices: vertices, faces: triangles)
+        var mesh = TriangleMesh(vertices: vertices, faces: faces)
         // Face the camera: normals (b−a)×(c−a) should point towards −z on average.
         let meanNormalZ = mesh.faceNormals().reduce(Float(0)) { $0 + $1.z }
         if meanNormalZ > 0 { mesh = mesh.flipped() }
@@ -88,6 +98,49 @@ public enum LandmarkMeshPrior {
         let camera = FitCamera(projection: .perspective, width: imageWidth, height: imageHeight, focalLength: f,
                                cx: cx, cy: cy, scale: 1, translation: .zero)
         return (mesh, camera)
+    }
+
+    /// Vertex 10: the top of MediaPipe's face oval (mid-forehead); 151 is the next vertex below it.
+    public static let foreheadVertices = (top: 10, belowTop: 151)
+    public static let chinVertex = 152
+
+    /// MediaPipe's mesh ends in the middle of the forehead, above which forehead lines often lie.
+    /// Adds a row of vertices above the upper part of the face oval: every boundary vertex b whose
+    /// height along the face's up axis u (chin 152 → forehead 10, image plane) is at least 70 %
+    /// of the face height H gets a copy b + e·H·u, its depth continued with the forehead's slope
+    /// along u (from vertices 10 and 151, in MediaPipe's pixel-scale z); each boundary edge
+    /// between two such vertices gets two triangles, wound against the edge's face. The 468
+    /// points keep their indices; the copies follow them.
+    public static func extendForehead(_ points: [SIMD3<Float>], triangles: [SIMD3<Int32>], by e: Float)
+        -> (points: [SIMD3<Float>], triangles: [SIMD3<Int32>]) {
+        func xy(_ p: SIMD3<Float>) -> SIMD2<Float> { SIMD2(p.x, p.y) }
+        let top = points[foreheadVertices.top], below = points[foreheadVertices.belowTop], chin = points[chinVertex]
+        let axis = xy(top) - xy(chin), height = (axis * axis).sum().squareRoot()
+        guard height > 1 else { return (points, triangles) }
+        let u = axis / height
+        let rise = ((xy(top) - xy(below)) * u).sum()
+        let slope = rise > 0.5 ? (top.z - below.z) / rise : 0
+        // Directed edges; a boundary edge is one whose reverse no face has.
+        var directed = Set<SIMD2<Int32>>()
+        for t in triangles { for (a, b) in [(t.x, t.y), (t.y, t.z), (t.z, t.x)] { directed.insert(SIMD2(a, b)) } }
+        let boundary = directed.filter { !directed.contains(SIMD2($0.y, $0.x)) }
+        func isUpper(_ i: Int32) -> Bool { ((xy(points[Int(i)]) - xy(chin)) * u).sum() >= 0.7 * height }
+        var out = points, copy: [Int32: Int32] = [:]
+        func copied(_ i: Int32) -> Int32 {
+            if let c = copy[i] { return c }
+            let p = points[Int(i)], step = e * height
+            out.append(SIMD3(p.x + step * u.x, p.y + step * u.y, p.z + step * slope))
+            copy[i] = Int32(out.count - 1)
+            return copy[i]!
+        }
+        var faces = triangles
+        for edge in boundary.sorted(by: { ($0.x, $0.y) < ($1.x, $1.y) }) where isUpper(edge.x) && isUpper(edge.y) {
+            // The edge's face has a → b; the new strip runs b → a.
+            let a = edge.x, b = edge.y, a2 = copied(a), b2 = copied(b)
+            faces.append(SIMD3(b, a, a2))
+            faces.append(SIMD3(b, a2, b2))
+        }
+        return (out, faces)
     }
 
     /// Moves the image positions of the points so the anchors' combinations reach the targets.
