@@ -80,7 +80,7 @@ public struct DetailPreset: Sendable, Equatable, Codable {
     ///   forehead lines) through softplus with β = 10 instead of f_c's 100: with β = 100 every
     ///   hidden unit's kink is a crease, and δ covers the face with a crumpled-paper network of
     ///   them; β = 10 rounds them off (bumpy sphere: ×0.55 → ×0.49 of the starting normal error).
-    /// - A normal smoothness prior (`DetailSettings.smoothness`, λ_s = 0.3, ‖ξ‖ = 0.01, 512 hit
+    /// - A normal smoothness prior (`DetailSettings.smoothness`, λ_s = 0.2, ‖ξ‖ = 0.01, 512 hit
     ///   points per batch): an L1 norm of the normals' second difference that keeps the folds the
     ///   photo shows strongly and flattens the fine relief that skin texture (pores, freckles, stubble)
     ///   otherwise carves into the surface (bumpy sphere: ×0.49 → ×0.41). Its second difference
@@ -96,9 +96,12 @@ public struct DetailPreset: Sendable, Equatable, Codable {
     /// rate writes into δ); λ₁ = 3 (in normalised units), λ₂ = 0.1.
     ///
     /// Measured with `sider bench quality --cases 3` (NoW median / mean mm, normal error of the
-    /// mesh / of ∇ₓf): this preset 1.91 / 2.48, 13.4° / 12.4°, ≈69 s per case, with the landmark
-    /// prior's forehead extension (prior 1.82 / 2.48, 11.0°). The figures below predate it: this
-    /// preset 2.03 / 2.73, 13.2° / 12.2° (2.05 / 2.74, 13.2° / 12.0° before the tracer's
+    /// mesh / of ∇ₓf), with the landmark prior's forehead extension (prior 1.82 / 2.48, 11.0°):
+    /// this preset 1.92 / 2.49, 13.9° / 12.9°; λ_s = 0.3: 1.91 / 2.48, 13.4° / 12.4°; λ_s = 0.1:
+    /// 1.92 / 2.48, 14.3° / 13.4°. On biden the forehead lines show faintly at 0.2, clearly at 0.1,
+    /// hardly at 0.3, so 0.2 trades them against the skin texture that 0.1 lets through. The
+    /// figures below predate the extension and were taken at λ_s = 0.3: 2.03 / 2.73, 13.2° / 12.2°
+    /// (2.05 / 2.74, 13.2° / 12.0° before the tracer's
     /// look-behind, which covers pixels beside the nose that used to miss). For reference: the
     /// coarse prior 1.90 / 2.73, 10.7°; f_c alone (no detail stage) 2.04 / 2.74, 12.7° / 11.7°.
     /// Steps towards it (δ's frequencies, β, λ_s): 5, 100, 0 (the previous preset) 1.99 / 2.72,
@@ -128,7 +131,7 @@ public struct DetailPreset: Sendable, Equatable, Codable {
         d.patience = 150
         d.checkpointEvery = 50
         d.snapshotEvery = 150
-        d.smoothness = 0.3
+        d.smoothness = 0.2
         d.smoothnessStep = 0.01
         d.smoothnessPointsPerBatch = 512
         var c = CoarsePreset.fast

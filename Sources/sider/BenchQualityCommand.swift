@@ -4,7 +4,7 @@ import Foundation
 import SiderCore
 import SiderPipeline
 
-/// `sider bench quality [--cases N] [--seed S] [--preset fast|paper] [--flame FILE] [--out DIR]`:
+/// `sider bench quality [--cases N] [--seed S] [--preset fast|paper] [--smoothness λ] [--flame FILE] [--out DIR]`:
 /// renders N views of the james scan, reconstructs each as a user's photo (coarse prior — the
 /// landmark mesh, or FLAME with `--flame` — and SIDER detail, one preset) and prints the NoW /
 /// normal-error / time table (`QualityBenchmark`).
@@ -17,6 +17,7 @@ struct BenchQualityCommand: ParsableCommand {
     @Option(help: "Seed of the first view.") var seed: UInt64 = 1
     @Option(help: "Reconstruction preset: fast or paper.") var preset = "fast"
     @Option(help: "Render side in pixels.") var size = 512
+    @Option(help: "Weight λ_s of the normal smoothness prior (default: the preset's).") var smoothness: Float?
     @Option(help: "Output folder.") var out = "out/bench-quality"
     @Flag(help: "Write into --out even if it holds files that sider did not write.") var force = false
     @Flag(help: "No progress bars (stage lines are still printed).") var quiet = false
@@ -32,6 +33,10 @@ struct BenchQualityCommand: ParsableCommand {
             options.cases = cases
             options.seed = seed
             options.preset = detail
+            if let smoothness {
+                guard smoothness >= 0, smoothness.isFinite else { throw SiderError(.badInput, "--smoothness must be ≥ 0") }
+                options.preset.detail.smoothness = smoothness
+            }
             options.renderSize = size
             options.showProgress = !quiet
             options.coarsePrior = try flameOptions.coarsePrior()
