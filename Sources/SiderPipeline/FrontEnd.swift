@@ -123,7 +123,8 @@ public struct FaceFrontEnd {
             throw SiderError(.badInput, "the front end needs 468 + 68 landmarks, got \(landmarks.points468.count) + \(landmarks.points68.count)")
         }
         let size = preset.cropSize
-        let crop = try FaceCrop(points: landmarks.points468.map { SIMD2($0.x, $0.y) }, margin: preset.cropMargin, size: size)
+        let points2D = landmarks.points468.map { SIMD2($0.x, $0.y) }
+        let crop = try FaceCrop(points: points2D, margin: preset.cropMargin, size: size)
         let points68 = landmarks.points68.map(crop.toCrop)
         let lifted: (mesh: TriangleMesh, camera: FitCamera, landmarks: [SIMD2<Float>], parameters: FLAMEParameters?)
         switch prior {
@@ -172,7 +173,7 @@ public struct FaceFrontEnd {
         case .landmarkMesh:
             self.faceRegion = PixelMask.convexHull(lifted.mesh.vertices.map { crop.toPhoto(cropCamera.project($0)) })
         case .flame:
-            self.faceRegion = PixelMask.convexHull(landmarks.points468.map { SIMD2($0.x, $0.y) })
+            self.faceRegion = PixelMask.convexHull(points2D)
         }
         self.prior = CoarsePriorRecord(kind: prior.name, landmarkErrorMeanPx: errors.reduce(0, +) / Float(errors.count),
                                        landmarkErrorMaxPx: errors.max() ?? 0, flameParameters: lifted.parameters)

@@ -78,21 +78,16 @@ public struct SphereTracer: Sendable {
 
     public func trace(_ rays: RaySet, sdf f: some BatchedSDF) -> TraceResult {
         let n = rays.count
-        var t = rays.tNear
-        var hit = [Bool](repeating: false, count: n)
-        var bracketLo = [Float](repeating: 0, count: n), bracketHi = [Float](repeating: 0, count: n)
-        var fLo = [Float](repeating: 0, count: n), fHi = [Float](repeating: 0, count: n)
-        var bracketed: [Int] = []
+        var st = State(tNear: rays.tNear)
         var unsettled: [Int] = []
-        var evaluations = 0
 
         // 1. Sphere tracing, all marching rays in one batch per step.
         var active = Array(0..<n)
-        var tPrev = t, fPrev = [Float](repeating: .infinity, count: n)
+        var tPrev = st.t, fPrev = [Float](repeating: .infinity, count: n)
         var step = 0
         while !active.isEmpty && step < settings.maxSteps {
-            let values = f.sdf(active.map { rays.directions[$0] * t[$0] })
-            evaluations += active.count
+            let values = f.sdf(active.map { rays.directions[$0] * st.t[$0] })
+            st.evaluations += active.count
             var next: [Int] = []
             next.reserveCapacity(active.count)
             for (k, r) in active.enumerated() {
@@ -100,18 +95,17 @@ public struct SphereTracer: Sendable {
                 if !s.isFinite {
                     unsettled.append(r)
                 } else if abs(s) < settings.threshold {
-                    hit[r] = true
+                    st.hit[r] = true
                 } else if s < 0 {
                     if fPrev[r].isFinite && fPrev[r] > 0 {
-                        bracketLo[r] = tPrev[r]; fLo[r] = fPrev[r]; bracketHi[r] = t[r]; fHi[r] = s
-                        bracketed.append(r)
+                        st.bracket(r, lo: tPrev[r], fLo: fPrev[r], hi: st.t[r], fHi: s)
                     } else {
                         unsettled.append(r)   // started inside: look for a crossing by sampling
                     }
                 } else {
-                    tPrev[r] = t[r]; fPrev[r] = s
-                    t[r] += settings.stepScale * s
-                    if t[r] > rays.tFar[r] { unsettled.append(r) } else { next.append(r) }
+                    tPrev[r] = st.t[r]; fPrev[r] = s
+                    st.t[r] += settings.stepScale * s
+                    if st.t[r] > rays.tFar[r] { unsettled.append(r) } else { next.append(r) }
                 }
             }
             active = next
@@ -121,48 +115,73 @@ public struct SphereTracer: Sendable {
 
         // 2. Sampling search for the rest: first + → − pair along [tNear, tFar], then, for rays
         // that start inside, along the look-behind interval.
-        let m = max(2, settings.samples)
-        let startInside = sampleSearch(unsettled, m: m, rays: rays, f: f, interval: { r in (rays.tNear[r], rays.tFar[r]) },
-                                       t: &t, hit: &hit, bracketLo: &bracketLo, bracketHi: &bracketHi,
-                                       fLo: &fLo, fHi: &fHi, bracketed: &bracketed, evaluations: &evaluations)
+        let startInside = sampleSearch(unsettled, rays: rays, f: f, state: &st) { r in (rays.tNear[r], rays.tFar[r]) }
         if settings.lookBehind > 0 {
             let back = settings.lookBehind
-            _ = sampleSearch(startInside, m: m, rays: rays, f: f,
-                             interval: { r in (rays.tNear[r] - back * (rays.tFar[r] - rays.tNear[r]), rays.tNear[r]) },
-                             t: &t, hit: &hit, bracketLo: &bracketLo, bracketHi: &bracketHi,
-                             fLo: &fLo, fHi: &fHi, bracketed: &bracketed, evaluations: &evaluations)
+            _ = sampleSearch(startInside, rays: rays, f: f, state: &st) { r in
+                (rays.tNear[r] - back * (rays.tFar[r] - rays.tNear[r]), rays.tNear[r])
+            }
         }
 
         // 3. Secant refinement inside the brackets, batched.
-        for r in bracketed { t[r] = secantPoint(r, bracketLo, bracketHi, fLo, fHi); hit[r] = true }
-        var refining = bracketed
+        for r in st.bracketed { st.t[r] = st.secantPoint(r); st.hit[r] = true }
+        var refining = st.bracketed
         for _ in 0..<settings.secantSteps where !refining.isEmpty {
-            let values = f.sdf(refining.map { rays.directions[$0] * t[$0] })
-            evaluations += refining.count
+            let values = f.sdf(refining.map { rays.directions[$0] * st.t[$0] })
+            st.evaluations += refining.count
             var next: [Int] = []
             for (k, r) in refining.enumerated() {
                 let s = values[k]
                 guard s.isFinite, abs(s) >= settings.threshold else { continue }
-                if s > 0 { bracketLo[r] = t[r]; fLo[r] = s } else { bracketHi[r] = t[r]; fHi[r] = s }
-                t[r] = secantPoint(r, bracketLo, bracketHi, fLo, fHi)
+                if s > 0 { st.lo[r] = st.t[r]; st.fLo[r] = s } else { st.hi[r] = st.t[r]; st.fHi[r] = s }
+                st.t[r] = st.secantPoint(r)
                 next.append(r)
             }
             refining = next
         }
 
-        let points = (0..<n).map { rays.directions[$0] * t[$0] }
-        return TraceResult(hit: hit, t: t, points: points, evaluations: evaluations)
+        let points = (0..<n).map { rays.directions[$0] * st.t[$0] }
+        return TraceResult(hit: st.hit, t: st.t, points: points, evaluations: st.evaluations)
     }
 
-    /// Samples each ray of `rays` at m uniform t over `interval(r)` (one batch) and brackets (or,
-    /// within the threshold, settles) its first + → − pair; a ray without one is left at tFar.
-    /// Returns the rays without a pair whose first sample is inside (f ≤ 0).
-    private func sampleSearch(_ rays: [Int], m: Int, rays set: RaySet, f: some BatchedSDF,
-                              interval: (Int) -> (Float, Float),
-                              t: inout [Float], hit: inout [Bool], bracketLo: inout [Float], bracketHi: inout [Float],
-                              fLo: inout [Float], fHi: inout [Float], bracketed: inout [Int],
-                              evaluations: inout Int) -> [Int] {
+    /// One trace's per-ray state: current t, hit flags and + → − brackets [lo, hi] with f there.
+    private struct State {
+        var t: [Float]
+        var hit: [Bool]
+        var lo: [Float], hi: [Float], fLo: [Float], fHi: [Float]
+        /// Rays with a bracket, in the order they got it.
+        var bracketed: [Int] = []
+        /// Points f was evaluated at so far.
+        var evaluations = 0
+
+        init(tNear: [Float]) {
+            t = tNear
+            hit = [Bool](repeating: false, count: tNear.count)
+            lo = [Float](repeating: 0, count: tNear.count)
+            hi = lo; fLo = lo; fHi = lo
+        }
+
+        mutating func bracket(_ r: Int, lo a: Float, fLo fa: Float, hi b: Float, fHi fb: Float) {
+            lo[r] = a; fLo[r] = fa; hi[r] = b; fHi[r] = fb
+            bracketed.append(r)
+        }
+
+        /// The secant point of ray r's bracket, or its midpoint when the secant leaves it.
+        func secantPoint(_ r: Int) -> Float {
+            let denom = fLo[r] - fHi[r]
+            let ts = lo[r] + fLo[r] * (hi[r] - lo[r]) / denom
+            if denom > 0, ts > lo[r], ts < hi[r] { return ts }
+            return (lo[r] + hi[r]) / 2
+        }
+    }
+
+    /// Samples each ray of `rays` at `samples` uniform t over `interval(r)` (one batch) and
+    /// brackets (or, within the threshold, settles) its first + → − pair; a ray without one is
+    /// left at tFar. Returns the rays without a pair whose first sample is inside (f ≤ 0).
+    private func sampleSearch(_ rays: [Int], rays set: RaySet, f: some BatchedSDF, state st: inout State,
+                              interval: (Int) -> (Float, Float)) -> [Int] {
         guard !rays.isEmpty else { return [] }
+        let m = max(2, settings.samples)
         func sampleT(_ r: Int, _ j: Int) -> Float {
             let (a, b) = interval(r)
             return a + (b - a) * Float(j) / Float(m - 1)
@@ -173,34 +192,22 @@ public struct SphereTracer: Sendable {
             for j in 0..<m { pts.append(set.directions[r] * sampleT(r, j)) }
         }
         let values = f.sdf(pts)
-        evaluations += pts.count
+        st.evaluations += pts.count
         var startInside: [Int] = []
         for (k, r) in rays.enumerated() {
-            t[r] = set.tFar[r]
-            var found = false
-            for j in 0..<(m - 1) {
+            st.t[r] = set.tFar[r]
+            let pair = (0..<(m - 1)).first { j in
                 let a = values[k * m + j], b = values[k * m + j + 1]
-                if a.isFinite, b.isFinite, a > 0, b <= 0 {
-                    let ta = sampleT(r, j), tb = sampleT(r, j + 1)
-                    if b == 0 || abs(b) < settings.threshold { t[r] = tb; hit[r] = true }
-                    else {
-                        bracketLo[r] = ta; fLo[r] = a; bracketHi[r] = tb; fHi[r] = b
-                        bracketed.append(r)
-                    }
-                    found = true
-                    break
-                }
+                return a.isFinite && b.isFinite && a > 0 && b <= 0
             }
-            if !found, values[k * m] <= 0 { startInside.append(r) }
+            guard let j = pair else {
+                if values[k * m] <= 0 { startInside.append(r) }
+                continue
+            }
+            let a = values[k * m + j], b = values[k * m + j + 1], tb = sampleT(r, j + 1)
+            if b == 0 || abs(b) < settings.threshold { st.t[r] = tb; st.hit[r] = true }
+            else { st.bracket(r, lo: sampleT(r, j), fLo: a, hi: tb, fHi: b) }
         }
         return startInside
-    }
-
-    @inline(__always)
-    private func secantPoint(_ r: Int, _ lo: [Float], _ hi: [Float], _ fl: [Float], _ fh: [Float]) -> Float {
-        let denom = fl[r] - fh[r]
-        let ts = lo[r] + fl[r] * (hi[r] - lo[r]) / denom
-        if denom > 0, ts > lo[r], ts < hi[r] { return ts }
-        return (lo[r] + hi[r]) / 2
     }
 }

@@ -33,10 +33,7 @@ struct BenchQualityCommand: ParsableCommand {
             options.cases = cases
             options.seed = seed
             options.preset = detail
-            if let smoothness {
-                guard smoothness >= 0, smoothness.isFinite else { throw SiderError(.badInput, "--smoothness must be ≥ 0") }
-                options.preset.detail.smoothness = smoothness
-            }
+            try options.preset.overrideSmoothness(smoothness)
             options.renderSize = size
             options.showProgress = !quiet
             options.coarsePrior = try flameOptions.coarsePrior()

@@ -81,10 +81,7 @@ struct ReconstructCommand: ParsableCommand {
                     p.coarse.learningRate = .warmupCosine(r, end: e, warmup: min(w, coarseIterations / 10), steps: coarseIterations)
                 }
             }
-            if let smoothness {
-                guard smoothness >= 0, smoothness.isFinite else { throw SiderError(.badInput, "--smoothness must be ≥ 0") }
-                p.detail.smoothness = smoothness
-            }
+            try p.overrideSmoothness(smoothness)
             p.detail.seed = seed
             p.detail.ablation = Ablation(noFeature: noFeature, noNormal: noNormal)
             let url = try image.map { URL(fileURLWithPath: $0) } ?? DataPaths.require(DataPaths.samplePhoto)
