@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries (Debian packages, see scripts/setup).
@@ -26,7 +27,8 @@ let package = Package(
                        providers: [.apt(["libturbojpeg0-dev"])]),
 
         // Stage modules, lowest first.
-        .target(name: "SiderCore", dependencies: ["CBLAS", .product(name: "Logging", package: "swift-log")],
+        .target(name: "SiderCore", dependencies: ["CBLAS", .product(name: "Logging", package: "swift-log"),
+                                                .product(name: "Crypto", package: "swift-crypto")],
                 swiftSettings: optimized),
         .target(name: "ImageIO", dependencies: ["SiderCore", "CPNG", "CTurboJPEG"], swiftSettings: optimized),
         .target(name: "TFLite", dependencies: ["SiderCore"], swiftSettings: optimized),

@@ -77,27 +77,72 @@ public final class Adam: @unchecked Sendable {
     }
 }
 
-/// Learning-rate schedules η(t) for step t (0-based).
-public enum LearningRateSchedule: Sendable, Equatable, Codable {
+/// Learning-rate schedules η(t) for step t (0-based) of a stage of T steps (the stage's length
+/// is the schedule's horizon, so changing a stage's step count keeps its shape).
+///
+/// In config files: `{"kind": "constant", "initial": η₀}`, `{"kind": "multiStep", "initial": η₀,
+/// "milestones": [t₁, …], "factor": f}`, `{"kind": "exponential", "initial": η₀, "end": η_end}`,
+/// `{"kind": "warmupCosine", "initial": η₀, "end": η_end, "warmup": W}`.
+public enum LearningRateSchedule: Sendable, Equatable {
     case constant(Float)
     /// η₀·factor^(number of milestones ≤ t) (IDR: milestones [1000, 1500], factor 0.5).
     case multiStep(Float, milestones: [Int], factor: Float)
     /// η₀·(η_end/η₀)^(t/T).
-    case exponential(Float, end: Float, steps: Int)
+    case exponential(Float, end: Float)
     /// Linear warm-up over `warmup` steps, then cosine decay to `end` at T.
-    case warmupCosine(Float, end: Float, warmup: Int, steps: Int)
+    case warmupCosine(Float, end: Float, warmup: Int)
 
-    public func rate(at t: Int) -> Float {
+    public func rate(at t: Int, steps n: Int) -> Float {
         switch self {
         case .constant(let r): return r
         case .multiStep(let r, let ms, let f):
             return r * Float(pow(Double(f), Double(ms.filter { t >= $0 }.count)))
-        case .exponential(let r, let e, let n):
+        case .exponential(let r, let e):
             return r * Float(pow(Double(e / r), Double(min(t, n)) / Double(max(n, 1))))
-        case .warmupCosine(let r, let e, let w, let n):
+        case .warmupCosine(let r, let e, let w):
             if t < w { return r * Float(t + 1) / Float(max(w, 1)) }
             let p = Double(min(t - w, max(n - w, 1))) / Double(max(n - w, 1))
             return e + (r - e) * Float(0.5 * (1 + cos(Double.pi * p)))
+        }
+    }
+
+    /// η₀.
+    public var initial: Float {
+        switch self {
+        case .constant(let r), .multiStep(let r, _, _), .exponential(let r, _), .warmupCosine(let r, _, _): return r
+        }
+    }
+}
+
+extension LearningRateSchedule: Codable {
+    enum CodingKeys: String, CodingKey { case kind, initial, milestones, factor, end, warmup }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let r = try c.decode(Float.self, forKey: .initial)
+        switch try c.decode(String.self, forKey: .kind) {
+        case "constant": self = .constant(r)
+        case "multiStep":
+            self = .multiStep(r, milestones: try c.decode([Int].self, forKey: .milestones), factor: try c.decode(Float.self, forKey: .factor))
+        case "exponential": self = .exponential(r, end: try c.decode(Float.self, forKey: .end))
+        case "warmupCosine":
+            self = .warmupCosine(r, end: try c.decode(Float.self, forKey: .end), warmup: try c.decode(Int.self, forKey: .warmup))
+        case let other:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription:
+                "unknown learning-rate schedule '\(other)' (constant, multiStep, exponential, warmupCosine)")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(initial, forKey: .initial)
+        switch self {
+        case .constant: try c.encode("constant", forKey: .kind)
+        case .multiStep(_, let ms, let f):
+            try c.encode("multiStep", forKey: .kind); try c.encode(ms, forKey: .milestones); try c.encode(f, forKey: .factor)
+        case .exponential(_, let e): try c.encode("exponential", forKey: .kind); try c.encode(e, forKey: .end)
+        case .warmupCosine(_, let e, let w):
+            try c.encode("warmupCosine", forKey: .kind); try c.encode(e, forKey: .end); try c.encode(w, forKey: .warmup)
         }
     }
 }

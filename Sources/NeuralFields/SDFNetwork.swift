@@ -16,13 +16,14 @@ public struct SDFNetworkConfig: Sendable, Equatable, Codable {
     /// Radius r of the initial sphere f ≈ ‖x‖ − r (IDR's geometric init, `bias`).
     public var initialRadius: Float
     /// A residual field δ instead of an SDF: starts at δ ≈ 0 (output weights ~ 𝒩(0, 10⁻⁴²), bias
-    /// 0) and its first layer sees every encoding channel. Nil/false: IDR's geometric init.
-    public var startsAtZero: Bool? = nil
+    /// 0) and its first layer sees every encoding channel. False: IDR's geometric init.
+    public var startsAtZero: Bool
 
     public init(encoding: EncodingConfig, hidden: [Int], skips: [Int], featureSize: Int,
-                beta: Float = 100, weightNorm: Bool = true, initialRadius: Float = 0.6) {
+                beta: Float = 100, weightNorm: Bool = true, initialRadius: Float = 0.6, startsAtZero: Bool = false) {
         self.encoding = encoding; self.hidden = hidden; self.skips = skips; self.featureSize = featureSize
         self.beta = beta; self.weightNorm = weightNorm; self.initialRadius = initialRadius
+        self.startsAtZero = startsAtZero
     }
 
     /// The paper's geometry network (IDR's `dtu_fixed_cameras.conf`).
@@ -32,9 +33,32 @@ public struct SDFNetworkConfig: Sendable, Equatable, Codable {
 }
 
 /// The encoding φ of a network's point input.
+/// In config files: `{"positional": {"frequencies": L}}` or `{"grid": {GridEncodingConfig}}`.
 public enum EncodingConfig: Sendable, Equatable, Codable {
     case positional(frequencies: Int)
     case grid(GridEncodingConfig)
+
+    enum CodingKeys: String, CodingKey { case positional, grid }
+    struct Positional: Codable { var frequencies: Int }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        if let p = try c.decodeIfPresent(Positional.self, forKey: .positional) {
+            self = .positional(frequencies: p.frequencies)
+        } else if let g = try c.decodeIfPresent(GridEncodingConfig.self, forKey: .grid) {
+            self = .grid(g)
+        } else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "encoding must be {\"positional\": …} or {\"grid\": …}"))
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .positional(let f): try c.encode(Positional(frequencies: f), forKey: .positional)
+        case .grid(let g): try c.encode(g, forKey: .grid)
+        }
+    }
 
     func make(store: ParameterStore, name: String) -> InputEncoding {
         switch self {
@@ -90,7 +114,7 @@ public final class SDFNetwork: @unchecked Sendable {
         if let g = encoding as? GridEncoding { g.initialise(&rng) }
         let d0 = encoding.outputDimension
         let last = mlp.layers.count - 1
-        let residual = config.startsAtZero ?? false
+        let residual = config.startsAtZero
         for (l, layer) in mlp.layers.enumerated() {
             let w = layer.rawWeight, b = layer.bias, ni = layer.inputs, no = layer.outputs
             if residual {
@@ -115,10 +139,6 @@ public final class SDFNetwork: @unchecked Sendable {
         }
         store.markChanged()
     }
-
-    /// Opens the first `count` positional-encoding bands and closes the rest
-    /// (`PositionalEncoding.setActiveBands`); no effect on a grid encoding.
-    public func setActiveBands(_ count: Int) { (encoding as? PositionalEncoding)?.setActiveBands(count) }
 
     /// Multiply–adds per point of one forward pass (for GFLOP/s figures).
     public var macsPerPoint: Int { mlp.config.macsPerPoint }

@@ -12,7 +12,7 @@ import SiderCore
 public enum CoarseExtraction {
     /// Lattice evaluation of the SDF (mesh units) covering `box`.
     public static func grid(_ sdf: CoarseSDF, box: BoundingBox, resolution: Int, block: Int = 4) throws -> ScalarGrid {
-        try withBLASThreads(for: sdf.network) { try evaluateGrid(sdf, box: box, resolution: resolution, block: block) }
+        try BLAS.singleThreaded { try evaluateGrid(sdf, box: box, resolution: resolution, block: block) }
     }
 
     static func evaluateGrid(_ sdf: CoarseSDF, box: BoundingBox, resolution: Int, block: Int) throws -> ScalarGrid {

@@ -3,7 +3,7 @@ import SiderCore
 
 /// The training set 𝒫 of the coarse stage with its targets SDF_GT (Eq. 4–5).
 ///
-/// 𝒫 mixes three kinds of points (fractions from the preset): surface samples p (area-uniform)
+/// 𝒫 mixes three kinds of points (fractions from the config): surface samples p (area-uniform)
 /// moved by 𝒩(0, σ_near²) and by 𝒩(0, σ_far²) per axis, and points uniform in the bounding
 /// box padded by 10% of D. Targets: SDF_GT(x) = Point2Mesh(x) − ε/2 (Eq. 5), with Point2Mesh
 /// from the geometry module's `MeshBVH`, i.e. the SDF of the mesh thickened into a shell of
@@ -15,7 +15,7 @@ public struct CoarseSamples: Sendable {
     public var targets: [Float]
     public var count: Int { targets.count }
 
-    public init(mesh: TriangleMesh, bvh: MeshBVH, frame: CoarseFrame, preset: CoarsePreset,
+    public init(mesh: TriangleMesh, bvh: MeshBVH, frame: CoarseFrame, config preset: CoarseStageConfig,
                 count: Int, rng: inout SeededGenerator) {
         let box = mesh.boundingBox
         let d = box.diagonal
@@ -35,7 +35,7 @@ public struct CoarseSamples: Sendable {
                                rng.uniform(padded.min.z, padded.max.z)))
         }
         let distances = bvh.distances(world)
-        let halfEps = 0.5 * preset.thicknessFraction * d
+        let halfEps = 0.5 * preset.shellThickness * d
         points = []
         points.reserveCapacity(3 * world.count)
         targets = []

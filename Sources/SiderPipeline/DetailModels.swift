@@ -12,27 +12,6 @@ public struct GeometryEvaluation: Sendable {
     }
 }
 
-/// Parameters an optimiser updates: gradients accumulate between `zeroGradients()` and `step`.
-public protocol TrainableModel: AnyObject {
-    /// Clears the accumulated gradients.
-    func zeroGradients()
-    /// One optimiser (Adam) step with the accumulated gradients.
-    func step(learningRate: Float)
-    /// True when every accumulated gradient is finite.
-    var gradientsAreFinite: Bool { get }
-    /// Everything needed to resume: weights and optimiser moments, as named tensors.
-    func stateTensors() -> [(name: String, values: [Float])]
-    /// The part of `stateTensors()` the NaN guard rolls back to (by default all of it); restoring
-    /// it with `restoreState` must leave the rest (optimiser moments) as it is.
-    func weightTensors() -> [(name: String, values: [Float])]
-    /// Restores `stateTensors()` or `weightTensors()` output (throws on a mismatch).
-    func restoreState(_ tensors: [(name: String, values: [Float])]) throws
-}
-
-extension TrainableModel {
-    public func weightTensors() -> [(name: String, values: [Float])] { stateTensors() }
-}
-
 /// f_θ as the detail stage uses it (Eq. 1): x ↦ (f(x), γ(x)), with ∇ₓf(x).
 ///
 /// `backward` differentiates the last `forward`: given ∂L/∂f, ∂L/∂γ and ∂L/∂(∇ₓf) per point
@@ -65,15 +44,4 @@ public protocol DifferentiableShader: TrainableModel {
     func forward(points: [SIMD3<Float>], normals: [SIMD3<Float>], viewDirections: [SIMD3<Float>],
                  features: [Float]) -> [SIMD3<Float>]
     func backward(dColors: [SIMD3<Float>]) -> ShadingInputGradients
-}
-
-/// Which inputs of g_ω are cut (paper Fig. 4): `noFeature` (a), `noNormal` (b), both (c).
-/// A cut input is fed as zeros and passes no gradient back to f_θ.
-public struct Ablation: Codable, Sendable, Equatable {
-    public var noFeature: Bool
-    public var noNormal: Bool
-    public init(noFeature: Bool = false, noNormal: Bool = false) {
-        self.noFeature = noFeature
-        self.noNormal = noNormal
-    }
 }

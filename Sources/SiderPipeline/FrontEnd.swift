@@ -56,7 +56,7 @@ public struct CoarsePriorRecord: Codable, Sendable, Equatable {
 
 /// The reconstruction's front end, shared by `sider reconstruct` and the quality benchmark:
 /// photo → face detection and landmarks (`FaceLandmarker`) → the square crop around the 468
-/// face-mesh points (`FaceCrop`, the preset's margin and size) → the coarse prior in the crop's
+/// face-mesh points (`FaceCrop`, the config's margin and size) → the coarse prior in the crop's
 /// camera → that camera carried back to the photo → the eye and inner-mouth polygons.
 ///
 /// Math: both priors work in the crop under the same assumed pinhole camera, f = 2·size and the
@@ -71,8 +71,7 @@ public struct FaceFrontEnd {
     public var photo: RGBImage
     /// The face's landmarks in photo pixels (centres at integer + 0.5).
     public var landmarks: FaceLandmarks
-    /// The square crop the prior was lifted in (the one `Reconstruction.run` recomputes from
-    /// `cropPoints` with the same margin and size).
+    /// The square crop the prior was lifted in, which every later stage works in.
     public var crop: FaceCrop
     /// The coarse mesh in camera coordinates (metres).
     public var coarseMesh: TriangleMesh
@@ -87,15 +86,11 @@ public struct FaceFrontEnd {
     /// iBUG index loops of the excluded regions: the two eyes and the inner mouth.
     public static let excludedLandmarkLoops: [ClosedRange<Int>] = [36...41, 42...47, 60...67]
 
-    /// The 468 face-mesh points (photo pixels) the crop is placed around.
-    public var cropPoints: [SIMD2<Float>] { landmarks.points468.map { SIMD2($0.x, $0.y) } }
-
-    /// The detail stage's input.
-    public var input: ReconstructionInput {
-        var input = ReconstructionInput(photo: photo, photoCamera: photoCamera, coarseMesh: coarseMesh, cropPoints: cropPoints,
-                                        excludedRegions: excludedRegions, coarsePrior: prior)
-        input.faceRegion = faceRegion
-        return input
+    /// The next stages' input (`name` and `photoSHA256` for run.json; the pixels' hash by default).
+    public func input(name: String = "photo", photoSHA256: String? = nil) -> ReconstructionInput {
+        ReconstructionInput(photo: photo, photoCamera: photoCamera, crop: crop, coarseMesh: coarseMesh,
+                            excludedRegions: excludedRegions, faceRegion: faceRegion, coarsePrior: prior,
+                            name: name, photoSHA256: photoSHA256)
     }
 
     /// The face region, photo pixels: the convex hull of the landmark-mesh prior's vertices (the
@@ -109,22 +104,22 @@ public struct FaceFrontEnd {
     public static let foreheadExtension: Float = 0.12
 
     /// Detects face `face` of `photo` (nil: the largest) and builds the front end on it.
-    public static func run(_ photo: RGBImage, landmarker: FaceLandmarker, face: Int? = nil, preset: DetailPreset,
+    public static func run(_ photo: RGBImage, landmarker: FaceLandmarker, face: Int? = nil, crop: CropConfig,
                            prior: CoarsePrior = .landmarkMesh, excludeEyesAndMouth: Bool = true) throws -> FaceFrontEnd {
         let found = try landmarker.run(photo, face: face).landmarks
-        return try FaceFrontEnd(photo: photo, landmarks: found, preset: preset, prior: prior,
+        return try FaceFrontEnd(photo: photo, landmarks: found, crop: crop, prior: prior,
                                 excludeEyesAndMouth: excludeEyesAndMouth)
     }
 
     /// Builds the front end on landmarks already found in `photo`.
-    public init(photo: RGBImage, landmarks: FaceLandmarks, preset: DetailPreset, prior: CoarsePrior = .landmarkMesh,
+    public init(photo: RGBImage, landmarks: FaceLandmarks, crop config: CropConfig, prior: CoarsePrior = .landmarkMesh,
                 excludeEyesAndMouth: Bool = true) throws {
         guard landmarks.points68.count == 68, landmarks.points468.count == FaceMeshTopology.vertexCount else {
             throw SiderError(.badInput, "the front end needs 468 + 68 landmarks, got \(landmarks.points468.count) + \(landmarks.points68.count)")
         }
-        let size = preset.cropSize
+        let size = config.size
         let points2D = landmarks.points468.map { SIMD2($0.x, $0.y) }
-        let crop = try FaceCrop(points: points2D, margin: preset.cropMargin, size: size)
+        let crop = try FaceCrop(points: points2D, margin: config.margin, size: size)
         let points68 = landmarks.points68.map(crop.toCrop)
         let lifted: (mesh: TriangleMesh, camera: FitCamera, landmarks: [SIMD2<Float>], parameters: FLAMEParameters?)
         switch prior {

@@ -1,28 +1,22 @@
-/// One iteration's losses (Eq. 10 split into its terms).
+/// One iteration's losses: each configured term's value (unweighted, keyed by the term's
+/// name) and their weighted sum.
 public struct LossRecord: Codable, Sendable, Equatable {
     public var iteration: Int
-    /// Total: photometric + λ₁·sdf + λ₂·eikonal (+ the miss term and λ_s·smoothness when on).
+    /// Σ weight·value over the terms.
     public var total: Float
-    /// Mean ‖c − c_gt‖₁ over the batch's rays that hit the surface.
-    public var photometric: Float
-    /// Mean |f(x) − SDF_GT(x)| over the regulariser points, in normalised-frame units (unweighted).
-    public var sdf: Float
-    /// Mean (‖∇ₓf(x)‖ − 1)² (unweighted).
-    public var eikonal: Float
+    /// Term name → its unweighted value ("photometric": mean ‖c − c_gt‖₁/3 over the hits, "sdf":
+    /// mean |f − SDF_GT| in normalised units, "eikonal", "smoothness", …).
+    public var terms: [String: Float]
     /// Fraction of the batch's rays that hit the surface.
     public var hitFraction: Float
     public var learningRate: Float
-    /// Mean ‖∇ₓf(x̂ + ξ) − 2∇ₓf(x̂) + ∇ₓf(x̂ − ξ)‖ of the smoothness prior (unweighted; nil when
-    /// it is off).
-    public var smoothness: Float? = nil
 
-    public init(iteration: Int, total: Float, photometric: Float, sdf: Float, eikonal: Float,
-                hitFraction: Float, learningRate: Float) {
-        self.iteration = iteration; self.total = total; self.photometric = photometric
-        self.sdf = sdf; self.eikonal = eikonal; self.hitFraction = hitFraction; self.learningRate = learningRate
+    public init(iteration: Int, total: Float, terms: [String: Float], hitFraction: Float, learningRate: Float) {
+        self.iteration = iteration; self.total = total; self.terms = terms
+        self.hitFraction = hitFraction; self.learningRate = learningRate
     }
 
-    public var isFinite: Bool { total.isFinite && photometric.isFinite && sdf.isFinite && eikonal.isFinite }
+    public var isFinite: Bool { total.isFinite && terms.values.allSatisfy(\.isFinite) }
 }
 
 /// The loss history and the stopping rule "until the loss stops improving, with a maximum".
@@ -68,7 +62,6 @@ public struct LossCurve: Codable, Sendable, Equatable {
 public struct NonFiniteGuard: Sendable, Codable, Equatable {
     public var maxConsecutive: Int
     public private(set) var consecutive = 0
-    public private(set) var events: [Int] = []
 
     public init(maxConsecutive: Int = 6) { self.maxConsecutive = maxConsecutive }
 
@@ -76,10 +69,9 @@ public struct NonFiniteGuard: Sendable, Codable, Equatable {
 
     /// Judges one iteration; on `.restore` the caller reloads its last good state and continues
     /// with the new learning rate.
-    public mutating func check(iteration: Int, finite: Bool, learningRate: Float) -> Verdict {
+    public mutating func check(finite: Bool, learningRate: Float) -> Verdict {
         if finite { consecutive = 0; return .ok }
         consecutive += 1
-        events.append(iteration)
         return consecutive > maxConsecutive ? .giveUp : .restore(newLearningRate: learningRate / 2)
     }
 }

@@ -1,74 +1,24 @@
 import SiderCore
 import NeuralFields
 
-/// Adam on one network's `ParameterStore`, shared by the two adapters below.
-///
-/// Its resumable state is the weights and Adam's (t, m, v), as the tensors "weights",
-/// "adam.m", "adam.v" and "adam.steps" (t as one Float, exact below 2²⁴ steps): restoring them
-/// continues a run exactly where it stopped. Everything else the networks hold (weight-norm
-/// materialisation, grid-encoding cell caches, workspaces) is derived from the weights or the
-/// current batch and rebuilt by the next forward pass.
-struct NetworkTraining {
-    let store: ParameterStore
-    let adam: Adam
-
-    init(store: ParameterStore) {
-        self.store = store
-        adam = Adam(store: store)
-    }
-
-    func zeroGradients() { store.zeroGrads() }
-
-    func step(learningRate: Float) {
-        adam.learningRate = learningRate
-        adam.step()
-    }
-
-    var gradientsAreFinite: Bool {
-        let g = store.grads
-        for i in 0..<store.count where !g[i].isFinite { return false }
-        return true
-    }
-
-    func weightTensors() -> [(name: String, values: [Float])] { [("weights", store.valueArray)] }
-
-    func stateTensors() -> [(name: String, values: [Float])] {
-        let a = adam.state
-        return weightTensors() + [("adam.m", a.m), ("adam.v", a.v), ("adam.steps", [Float(a.steps)])]
-    }
-
-    /// Restores the weights and, when the tensors hold them, Adam's state; weights alone (the NaN
-    /// guard's last good state, or a checkpoint written before Adam's state was saved) leave Adam
-    /// as it is.
-    func restoreState(_ tensors: [(name: String, values: [Float])]) throws {
-        func tensor(_ name: String) -> [Float]? { tensors.first { $0.name == name }?.values }
-        guard let w = tensor("weights"), w.count == store.count else {
-            throw SiderError(.badInput, "checkpoint does not match the network (weights missing or of the wrong size)")
-        }
-        if let m = tensor("adam.m"), let v = tensor("adam.v"), let t = tensor("adam.steps") {
-            guard t.count == 1, let steps = Int(exactly: t[0]) else {
-                throw SiderError(.badInput, "checkpoint's Adam step count is damaged")
-            }
-            try adam.restore(Adam.State(steps: steps, m: m, v: v))
-        }
-        w.withUnsafeBufferPointer { store.values.update(from: $0.baseAddress!, count: w.count) }
-        store.markChanged()
-    }
-}
-
 /// f_θ (NeuralFields.SDFNetwork) seen in camera coordinates through the coarse stage's frame
 /// (x_n = (x − c)/s, the face inside the unit sphere):
 /// F(x) = s·f((x − c)/s), γ(x) = γ_f((x − c)/s), ∇ₓF = ∇_y f.
+/// One parameter group, named `group` ("f_c" for the coarse network, "delta" for δ).
 public final class NetworkGeometry: DifferentiableSDF {
     public let network: SDFNetwork
     public let frame: CoarseFrame
-    let training: NetworkTraining
+    public let group: NetworkParameterGroup
 
-    public init(network: SDFNetwork, frame: CoarseFrame) {
+    public init(network: SDFNetwork, frame: CoarseFrame, group name: String) {
         self.network = network
         self.frame = frame
-        training = NetworkTraining(store: network.store)
+        group = NetworkParameterGroup(name: name, store: network.store) { [network] in
+            network.mlp.accumulatesParameterGradients = $0
+        }
     }
+
+    public var parameterGroups: [any ParameterGroup] { [group] }
 
     public var featureCount: Int { network.config.featureSize }
 
@@ -106,26 +56,23 @@ public final class NetworkGeometry: DifferentiableSDF {
         return dx.withUnsafeBufferPointer { unflattened($0.baseAddress!, count: n, factor: 1 / frame.scale) }
     }
 
-    public func zeroGradients() { training.zeroGradients() }
-    public func step(learningRate: Float) { training.step(learningRate: learningRate) }
-    public var gradientsAreFinite: Bool { training.gradientsAreFinite }
-    public func stateTensors() -> [(name: String, values: [Float])] { training.stateTensors() }
-    public func weightTensors() -> [(name: String, values: [Float])] { training.weightTensors() }
-    public func restoreState(_ t: [(name: String, values: [Float])]) throws { try training.restoreState(t) }
 }
 
-/// g_ω (NeuralFields.RenderingNetwork) with its point input in the same normalised frame.
+/// g_ω (NeuralFields.RenderingNetwork) with its point input in the same normalised frame; one
+/// parameter group, "g".
 public final class NetworkShader: DifferentiableShader {
     public let network: RenderingNetwork
     public let frame: CoarseFrame
-    let training: NetworkTraining
+    public let group: NetworkParameterGroup
     private var count = 0
 
     public init(network: RenderingNetwork, frame: CoarseFrame) {
         self.network = network
         self.frame = frame
-        training = NetworkTraining(store: network.store)
+        group = NetworkParameterGroup(name: "g", store: network.store)
     }
+
+    public var parameterGroups: [any ParameterGroup] { [group] }
 
     public var featureCount: Int { network.config.featureSize }
 
@@ -153,12 +100,6 @@ public final class NetworkShader: DifferentiableShader {
                                      features: Array(UnsafeBufferPointer(start: network.dFeatures, count: count * fc)))
     }
 
-    public func zeroGradients() { training.zeroGradients() }
-    public func step(learningRate: Float) { training.step(learningRate: learningRate) }
-    public var gradientsAreFinite: Bool { training.gradientsAreFinite }
-    public func stateTensors() -> [(name: String, values: [Float])] { training.stateTensors() }
-    public func weightTensors() -> [(name: String, values: [Float])] { training.weightTensors() }
-    public func restoreState(_ t: [(name: String, values: [Float])]) throws { try training.restoreState(t) }
 }
 
 /// Calls `body` with a pointer to `array`'s storage, or nil when `array` is nil.

@@ -36,8 +36,9 @@ public final class ProgressBar {
         return per * Double(max(0, total - iteration))
     }
 
-    /// Reports that `iteration` (1-based, of `total`) is done with the given loss.
-    public func update(iteration: Int, loss: Float?) {
+    /// Reports that `iteration` (1-based, of `total`) is done with the given loss and, when
+    /// given, the loss terms' values (shown by name).
+    public func update(iteration: Int, loss: Float?, terms: [String: Float] = [:]) {
         if startIteration == nil { startIteration = iteration - 1 }
         let now = clock.seconds
         let last = iteration >= total
@@ -47,7 +48,7 @@ public final class ProgressBar {
             guard now - lastDraw >= plainInterval || last else { return }
         }
         lastDraw = now
-        let line = render(iteration: iteration, loss: loss)
+        let line = render(iteration: iteration, loss: loss, terms: terms)
         sink(interactive ? "\r\(line)\u{1B}[K" : "\(line)\n")
     }
 
@@ -58,13 +59,17 @@ public final class ProgressBar {
     }
 
     /// The text of one progress line (no control characters).
-    public func render(iteration: Int, loss: Float?) -> String {
+    public func render(iteration: Int, loss: Float?, terms: [String: Float] = [:]) -> String {
         let frac = min(1, Double(iteration) / Double(total))
         let width = 24
         let filled = Int((frac * Double(width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
         var s = "\(stage) [\(bar)] \(iteration)/\(total)"
         if let loss { s += String(format: " loss %.5f", Double(loss)) }
+        if !terms.isEmpty {
+            s += " (" + terms.sorted { $0.key < $1.key }.map { String(format: "%@ %.4g", $0.key, Double($0.value)) }
+                .joined(separator: ", ") + ")"
+        }
         if let left = secondsLeft(iteration: iteration) { s += " left \(Self.format(seconds: left))" }
         return s
     }

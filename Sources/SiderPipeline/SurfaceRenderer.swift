@@ -11,13 +11,19 @@
 ///   4. the total ∂L/∂x̂ enters θ through x̂(θ): seed s = −(∂L/∂x̂ · v)/(∇ₓf·v) on f(x̂₀), i.e. a
 ///      further f_θ backward with ∂L/∂f = s, which `backward` returns for the caller to run
 ///      (batched with the regularisers' points).
+///
+/// Paper Fig. 4's ablations cut g_ω's inputs: with `feature` false γ is fed as zeros, with
+/// `normal` false n is; a cut input passes no gradient back to f_θ.
 public struct SurfaceRenderer {
     public var tracer: SphereTracer
-    public var ablation: Ablation
+    /// γ and n enter g_ω.
+    public var feature: Bool
+    public var normal: Bool
 
-    public init(tracer: SphereTracer = SphereTracer(), ablation: Ablation = Ablation()) {
+    public init(tracer: SphereTracer = SphereTracer(), feature: Bool = true, normal: Bool = true) {
         self.tracer = tracer
-        self.ablation = ablation
+        self.feature = feature
+        self.normal = normal
     }
 
     /// One rendered batch: the rays that hit and what was computed at their x̂₀.
@@ -45,11 +51,9 @@ public struct SurfaceRenderer {
             return len > 0 ? g / len : SIMD3<Float>(0, 0, -1)
         }
         let fc = f.featureCount, gc = g.featureCount
-        var shaderFeatures = [Float](repeating: 0, count: hits.count * gc)
-        if !ablation.noFeature {
-            for i in 0..<hits.count { for j in 0..<min(fc, gc) { shaderFeatures[i * gc + j] = eval.features[i * fc + j] } }
-        }
-        let shaderNormals = ablation.noNormal ? [SIMD3<Float>](repeating: .zero, count: hits.count) : normals
+        let shaderFeatures = feature ? Self.copyFeatures(eval.features, from: fc, to: gc, rows: hits.count)
+                                     : [Float](repeating: 0, count: hits.count * gc)
+        let shaderNormals = normal ? normals : [SIMD3<Float>](repeating: .zero, count: hits.count)
         let colors = g.forward(points: points, normals: shaderNormals, viewDirections: views, features: shaderFeatures)
         return Batch(hits: hits, points: points, viewDirections: views, normals: normals,
                      gradients: eval.gradients, features: eval.features, colors: colors, trace: trace)
@@ -62,21 +66,9 @@ public struct SurfaceRenderer {
         let n = batch.hits.count
         let dIn = g.backward(dColors: dColors)
         let fc = f.featureCount, gc = g.featureCount
-        var dFeatures = [Float](repeating: 0, count: n * fc)
-        if !ablation.noFeature {
-            for i in 0..<n { for j in 0..<min(fc, gc) { dFeatures[i * fc + j] = dIn.features[i * gc + j] } }
-        }
-        var dGradients = [SIMD3<Float>](repeating: .zero, count: n)
-        if !ablation.noNormal {
-            for i in 0..<n {
-                let gr = batch.gradients[i], len = (gr * gr).sum().squareRoot()
-                guard len > 0 else { continue }
-                let nn = batch.normals[i], dn = dIn.normals[i]
-                dGradients[i] = (dn - nn * (nn * dn).sum()) / len
-            }
-        }
-        let dxF = f.backward(dSDF: nil, dFeatures: ablation.noFeature ? nil : dFeatures,
-                             dGradients: ablation.noNormal ? nil : dGradients)
+        let dFeatures = feature ? Self.copyFeatures(dIn.features, from: gc, to: fc, rows: n) : nil
+        let dGradients = normal ? Self.normalisationBackward(dIn.normals, batch) : nil
+        let dxF = f.backward(dSDF: nil, dFeatures: dFeatures, dGradients: dGradients)
         var seeds = [Float](repeating: 0, count: n)
         for i in 0..<n {
             let v = batch.viewDirections[i]
@@ -86,5 +78,24 @@ public struct SurfaceRenderer {
             seeds[i] = -((dIn.points[i] + dxF[i]) * v).sum() / denom
         }
         return seeds
+    }
+
+    /// Row-wise copy of the first min(from, to) of `from` columns into `to` columns (zeros beyond).
+    static func copyFeatures(_ x: [Float], from: Int, to: Int, rows: Int) -> [Float] {
+        var out = [Float](repeating: 0, count: rows * to)
+        for i in 0..<rows { for j in 0..<min(from, to) { out[i * to + j] = x[i * from + j] } }
+        return out
+    }
+
+    /// ∂L/∂(∇ₓf) = (I − n nᵀ)·∂L/∂n / ‖∇ₓf‖ per hit.
+    static func normalisationBackward(_ dNormals: [SIMD3<Float>], _ batch: Batch) -> [SIMD3<Float>] {
+        var out = [SIMD3<Float>](repeating: .zero, count: dNormals.count)
+        for i in out.indices {
+            let gr = batch.gradients[i], len = (gr * gr).sum().squareRoot()
+            guard len > 0 else { continue }
+            let nn = batch.normals[i], dn = dNormals[i]
+            out[i] = (dn - nn * (nn * dn).sum()) / len
+        }
+        return out
     }
 }

@@ -18,8 +18,8 @@ struct BenchNN: ParsableCommand {
     @Option(help: "Timed repetitions.")
     var runs: Int = 3
 
-    @Option(help: "Presets to time (comma-separated).")
-    var presets: String = "paper,fast"
+    @Option(help: "Shipped configs whose coarse network f_θ to time (comma-separated).")
+    var presets: String = "paper,fast,grid"
 
     func run() throws {
         try reportingErrors {
@@ -28,16 +28,14 @@ struct BenchNN: ParsableCommand {
             let sgemm = Self.sgemmGFLOPS(n: 2048, runs: runs)
             print(String(format: "cblas_sgemm 2048³: %.1f GFLOP/s", sgemm))
             for name in presets.split(separator: ",") {
-                guard let preset = CoarsePreset.named(String(name)) else {
-                    throw SiderError(.badInput, "unknown preset \(name) (paper, fast)")
-                }
-                benchmark(preset, sgemm: sgemm)
+                let config = try ConfigLoader.shipped(String(name))
+                benchmark(config.coarse.network, name: config.name, sgemm: sgemm)
             }
         }
     }
 
-    func benchmark(_ preset: CoarsePreset, sgemm: Double) {
-        let net = SDFNetwork(config: preset.network, seed: 1)
+    func benchmark(_ network: SDFNetworkConfig, name: String, sgemm: Double) {
+        let net = SDFNetwork(config: network, seed: 1)
         var rng = SeededGenerator(seed: 2)
         let x = (0..<(3 * points)).map { _ in rng.uniform(-0.9, 0.9) }
         let dS = [Float](repeating: 1 / Float(points), count: points)
@@ -45,8 +43,8 @@ struct BenchNN: ParsableCommand {
         let macs = Double(net.macsPerPoint) * Double(points)
         let last = net.mlp.layers[net.mlp.layers.count - 1]
         let hiddenMacs = macs - Double(last.inputs * last.outputs) * Double(points)
-        withBLASThreads(for: net) {
-        print("preset \(preset.name): \(net.store.count) parameters, \(net.macsPerPoint) MACs/point, BLAS threads \(BLAS.threads)")
+        BLAS.singleThreaded {
+        print("preset \(name): \(net.store.count) parameters, \(net.macsPerPoint) MACs/point, BLAS threads \(BLAS.threads)")
         x.withUnsafeBufferPointer { xp in dS.withUnsafeBufferPointer { sp in dG.withUnsafeBufferPointer { gp in
             let fwd = Bench.time(runs: runs) { net.forward(points: xp.baseAddress!, count: points, gradient: false) }
             let fb = Bench.time(runs: runs) {

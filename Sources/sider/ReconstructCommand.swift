@@ -7,14 +7,11 @@ import MorphableModels
 import SiderCore
 import SiderPipeline
 
-/// `sider reconstruct IMAGE [--preset fast|paper] [--out DIR] …`: the whole SIDER job.
-///
-/// The front end (`FaceFrontEnd`: detection → 468 + 68 landmarks → square face crop, the 468
-/// points' box + margin resampled to `--size` → coarse mesh in the crop's camera: the
-/// landmark-mesh prior, or FLAME fitted to the 68 landmarks with `--flame`) → coarse SDF f_θ
-/// (Eq. 4–7) → detail stage (Eq. 8–10) → DIR/{render,normals,depth,overlay,coarse_normals,crop}.png,
-/// detailed.obj/.ply, coarse.obj, progress/, run.json (with the prior used), checkpoint.bin.
-/// Ctrl-C stops at the end of the current iteration with a checkpoint; `--resume` continues it.
+/// `sider reconstruct IMAGE [--preset NAME | --config FILE] [--set key=value …] [--out DIR]`: the
+/// whole SIDER job — the front end (`FaceFrontEnd`: detection → 468 + 68 landmarks → square face
+/// crop → coarse mesh: the landmark-mesh prior, or FLAME fitted to the 68 landmarks with
+/// `--flame`), then `Reconstruction.run` (coarse SDF, detail stage, outputs, run.json).
+/// Ctrl-C stops at the end of the current step with a checkpoint; `--resume` continues it.
 struct ReconstructCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reconstruct", abstract: "Recover detailed face geometry from one photo (SIDER).")
@@ -22,8 +19,7 @@ struct ReconstructCommand: ParsableCommand {
     @Argument(help: "Input photo (JPEG, PNG, PPM). Default: the built-in sample obama2.jpg.")
     var image: String?
 
-    @Option(help: "Preset: fast or paper.")
-    var preset: String = "fast"
+    @OptionGroup var configOptions: ConfigOptions
 
     @Option(help: "Output folder.")
     var out: String = "sider-out"
@@ -31,88 +27,45 @@ struct ReconstructCommand: ParsableCommand {
     @Flag(help: "Write into --out even if it holds files that sider did not write.")
     var force = false
 
-    @Option(help: "Side of the square face crop in pixels (the paper's 256).")
-    var size: Int?
-
-    @Option(help: "Override the preset's maximum number of detail iterations.")
-    var iterations: Int?
-
-    @Option(help: "Override the preset's coarse-stage iterations.")
-    var coarseIterations: Int?
-
-    @Option(help: "Weight λ_s of the normal smoothness prior (fast: 0.2, paper: 0; lower shows finer lines and more skin texture; 0 turns it off).")
-    var smoothness: Float?
-
-    @Option(help: "Random seed.")
-    var seed: UInt64 = 1
-
     @Option(help: "Which detected face (0 = the largest).")
     var face: Int?
-
-    @Flag(help: "Ablation (a): no feature vector γ into g_ω.")
-    var noFeature = false
-
-    @Flag(help: "Ablation (b): no normals into g_ω (with --no-feature: ablation (c)).")
-    var noNormal = false
 
     @OptionGroup var flameOptions: FLAMEOptions
 
     @Flag(help: "Keep the eyes and the inside of the mouth in the face region.")
     var keepEyesAndMouth = false
 
-    @Flag(help: "Continue an interrupted run from DIR/checkpoint.bin (same settings).")
+    @Flag(help: "Continue an interrupted run from DIR/checkpoint.bin (same photo and config).")
     var resume = false
 
     func run() throws {
         try reportingErrors {
-            guard var p = DetailPreset.named(preset) else { throw SiderError(.badInput, "unknown preset \(preset) (fast, paper)") }
-            if let size {
-                guard (64...1024).contains(size) else { throw SiderError(.badInput, "--size must be in 64…1024") }
-                p.cropSize = size
-            }
-            if let iterations {
-                guard iterations > 0 else { throw SiderError(.badInput, "--iterations must be positive") }
-                p.detail.maxIterations = iterations
-            }
-            if let coarseIterations {
-                guard coarseIterations > 0 else { throw SiderError(.badInput, "--coarse-iterations must be positive") }
-                p.coarse.iterations = coarseIterations
-                if case .warmupCosine(let r, let e, let w, _) = p.coarse.learningRate {
-                    p.coarse.learningRate = .warmupCosine(r, end: e, warmup: min(w, coarseIterations / 10), steps: coarseIterations)
-                }
-            }
-            try p.overrideSmoothness(smoothness)
-            p.detail.seed = seed
-            p.detail.ablation = Ablation(noFeature: noFeature, noNormal: noNormal)
+            let config = try configOptions.resolve()
             let url = try image.map { URL(fileURLWithPath: $0) } ?? DataPaths.require(DataPaths.samplePhoto)
             var clock = Stopwatch()
-
+            let bytes = try AtomicFile.read(url)
             let photo = try ImageDecoder.load(url)
             // Load FLAME first: a bad model file should fail before the slow front end.
             let prior = try flameOptions.coarsePrior()
             let outDir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "reconstruct", force: force)
-            let landmarker = try FaceLandmarker()
-            let found = try landmarker.run(photo, face: face).landmarks
+            let found = try FaceLandmarker().run(photo, face: face).landmarks
             let detectSeconds = clock.seconds
             clock.reset()
-            let front = try FaceFrontEnd(photo: photo, landmarks: found, preset: p, prior: prior,
+            let front = try FaceFrontEnd(photo: photo, landmarks: found, crop: config.crop, prior: prior,
                                          excludeEyesAndMouth: !keepEyesAndMouth)
-            let coarseSeconds = clock.seconds
-            print(String(format: "coarse prior: %@, landmark error %.1f px mean (%.1f max)", front.prior.kind,
-                         front.prior.landmarkErrorMeanPx, front.prior.landmarkErrorMaxPx))
-
-            var options = ReconstructionOptions(preset: p, outputDirectory: outDir)
+            print(String(format: "coarse prior: %@, landmark error %.1f px mean (%.1f max); config %@", front.prior.kind,
+                         front.prior.landmarkErrorMeanPx, front.prior.landmarkErrorMaxPx, config.name))
+            var input = front.input(name: url.path, photoSHA256: Digest.sha256Hex(bytes))
+            input.earlierStages = [StageTime(stage: "landmarks", seconds: detectSeconds),
+                                   StageTime(stage: "coarse mesh", seconds: clock.seconds)]
+            var options = ReconstructionOptions(config: config, outputDirectory: outDir)
             options.resume = resume
-            options.inputName = url.path
-            var report = try Reconstruction.run(front.input, options: options)
-            report.stages.insert(contentsOf: [StageTime(stage: "landmarks", seconds: detectSeconds),
-                                              StageTime(stage: "coarse mesh", seconds: coarseSeconds)], at: 0)
-            try AtomicFile.writeJSON(report, to: outDir.appendingPathComponent("run.json"))
-            try MeshIO.save(front.coarseMesh, to: outDir.appendingPathComponent("coarse.obj"))
+            let report = try Reconstruction.run(input, options: options)
             let total = report.stages.reduce(0) { $0 + $1.seconds }
             let times = report.stages.map { "\($0.stage) \(String(format: "%.1f", $0.seconds))s" }.joined(separator: ", ")
             defer { if report.stopReason == .interrupted { Foundation.exit(130) } }
-            print("\(report.stopReason == .interrupted ? "interrupted" : "done") in \(String(format: "%.1f", total)) s (\(times)); \(report.iterations) iterations, final loss \(report.lossCurve.last.map { String(format: "%.4f", $0.total) } ?? "-"); outputs in \(outDir.path)")
+            let last = report.lossCurve.last.map { String(format: "%.4f", $0.total) } ?? "-"
+            print("\(report.stopReason == .interrupted ? "interrupted in the \(report.interruptedIn ?? "detail") stage" : "done") in \(String(format: "%.1f", total)) s (\(times)); \(report.iterations) iterations, final loss \(last); outputs in \(outDir.path)")
         }
     }
 }

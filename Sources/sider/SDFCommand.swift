@@ -7,7 +7,8 @@ import NeuralFields
 import SiderCore
 import SiderPipeline
 
-/// `sider sdf MESH [--preset paper|fast] [--out DIR]`: the coarse stage (Eq. 4–7) on any mesh.
+/// `sider sdf MESH [--preset grid|fast|paper | --config FILE] [--out DIR]`: the coarse stage
+/// (Eq. 4–7, the config's `coarse` section) on any mesh.
 /// Writes DIR/coarse.obj (or .ply, the marching-cubes surface), DIR/loss.csv (the loss curve),
 /// DIR/sdf.sidernn (f_θ's weights) and DIR/coarse.json (settings, timings, accuracy).
 /// MESH may also be a photo (jpg, png, ppm): its MediaPipe 468-vertex face mesh is used.
@@ -18,8 +19,14 @@ struct SDFCommand: ParsableCommand {
     @Argument(help: "Input mesh (OBJ or PLY), or a photo whose 468-vertex face mesh to use.")
     var mesh: String
 
-    @Option(help: "Preset: paper or fast.")
-    var preset: String = "fast"
+    @Option(help: "A shipped config whose coarse stage to run: grid (a grid encoding, the most accurate surface for the time), fast, paper.")
+    var preset: String = "grid"
+
+    @Option(help: "A config file whose coarse stage to run (instead of --preset).")
+    var config: String?
+
+    @Option(help: "Shell thickness ε of Eq. 5 as a fraction of the bounding-box diagonal (a surface fit wants a thin one; reconstruct uses the config's).")
+    var thickness: Float = 0.002
 
     @Option(help: "Output folder.")
     var out: String = "sdf-out"
@@ -37,10 +44,12 @@ struct SDFCommand: ParsableCommand {
     var format: String = "obj"
 
     @Option(help: "Random seed.")
-    var seed: UInt64?
+    var seed: UInt64 = 1
 
     struct Summary: Codable {
-        var preset: CoarsePreset
+        var preset: String
+        var coarse: CoarseStageConfig
+        var seed: UInt64
         var vertices: Int
         var faces: Int
         var trainSeconds: Double
@@ -71,31 +80,27 @@ struct SDFCommand: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            guard var p = CoarsePreset.named(preset) else { throw SiderError(.badInput, "unknown preset \(preset) (paper, fast)") }
-            if let iterations {
-                guard iterations > 0 else { throw SiderError(.badInput, "--iterations must be positive") }
-                p.iterations = iterations
-                if case .warmupCosine(let r, let e, let w, _) = p.learningRate {
-                    p.learningRate = .warmupCosine(r, end: e, warmup: min(w, iterations / 10), steps: iterations)
-                }
-            }
-            if let resolution {
-                guard (16...1024).contains(resolution) else { throw SiderError(.badInput, "--resolution must be in 16…1024") }
-                p.meshResolution = resolution
-            }
-            if let seed { p.seed = seed }
+            var overrides = ["coarse.shellThickness=\(thickness)"]
+            if let iterations { overrides.append("coarse.steps=\(iterations)") }
+            if let resolution { overrides.append("coarse.meshResolution=\(resolution)") }
+            let full = try config.map { try ConfigLoader.load(URL(fileURLWithPath: $0), overrides: overrides) }
+                ?? ConfigLoader.shipped(preset, overrides: overrides)
+            let p = full.coarse
             guard format == "obj" || format == "ply" else { throw SiderError(.badInput, "--format must be obj or ply") }
             let input = try Self.loadMesh(URL(fileURLWithPath: mesh))
             let dir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "sdf", force: force)
             let cpu0 = Self.cpuSeconds()
             let total = Stopwatch()
-            let trainer = try CoarseTrainer(mesh: input, preset: p)
-            print("coarse stage: \(input.vertices.count) vertices, \(input.faces.count) faces, preset \(p.name), "
-                  + "\(p.iterations) steps × \(p.batchSize) points, \(trainer.network.store.count) parameters")
-            let sdf = try trainer.train(every: max(1, p.iterations / 20)) { r in
+            var logged = p
+            logged.logEvery = max(1, p.steps / 20)
+            let trainer = try CoarseTrainer(mesh: input, config: logged, seed: seed)
+            print("coarse stage: \(input.vertices.count) vertices, \(input.faces.count) faces, config \(full.name), "
+                  + "\(p.steps) steps × \(p.batchSize) points, \(trainer.network.store.count) parameters")
+            try trainer.train(progress: { r in
                 print(String(format: "  step %5d  loss %.5f  (geo %.5f, eik %.5f)  lr %.2e  %.1f s",
                              r.step, r.total, r.geometric, r.eikonal, r.learningRate, r.seconds))
-            }
+            })
+            let sdf = trainer.sdf
             let trainSeconds = total.seconds
             let clock = Stopwatch()
             let surface = try CoarseExtraction.mesh(sdf, around: input, resolution: p.meshResolution, isoCells: p.isoCells)
@@ -109,7 +114,7 @@ struct SDFCommand: ParsableCommand {
             }
             try AtomicFile.write(trainer.logCSV, to: dir.appendingPathComponent("loss.csv"))
             try sdf.network.save(to: dir.appendingPathComponent("sdf.sidernn"))
-            let summary = Summary(preset: p, vertices: input.vertices.count, faces: input.faces.count,
+            let summary = Summary(preset: full.name, coarse: p, seed: seed, vertices: input.vertices.count, faces: input.faces.count,
                                   trainSeconds: trainSeconds, extractSeconds: extractSeconds, totalSeconds: totalSeconds, cpuSeconds: cpuSeconds,
                                   metrics: metrics, meanAbsSDFAtSurfacePercentOfDiagonal: 100 * metrics.meanAbsSDFAtSurfaceFraction,
                                   chamferPercentOfDiagonal: metrics.chamferFraction.map { 100 * $0 },

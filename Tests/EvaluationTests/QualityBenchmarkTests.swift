@@ -69,8 +69,8 @@ import SiderPipeline
         let camera = PinholeCamera(fx: 100, fy: 100, cx: 50, cy: 50, width: 100, height: 100)
         var points68 = [SIMD2<Float>](repeating: SIMD2(60, 60), count: 68)
         points68[36] = SIMD2(35, 50)
-        let front = QualityFrontEnd(points68: points68, cropPoints: points68, camera: camera, coarseMesh: plane,
-                                    excludedRegions: [])
+        let front = QualityFrontEnd(points68: points68, crop: try FaceCrop(points: points68, margin: 0.15, size: 64),
+                                    camera: camera, coarseMesh: plane, excludedRegions: [])
         let (landmarks, fallbacks) = try front.nowLandmarks(on: plane)
         #expect(fallbacks == 1)
         let hole = landmarks.nowSeven[0], hit = landmarks.nowSeven[4]

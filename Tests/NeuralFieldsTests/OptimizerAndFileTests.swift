@@ -26,11 +26,11 @@ import SiderCore
 
     @Test func schedules() {
         let s = LearningRateSchedule.multiStep(1e-4, milestones: [10, 20], factor: 0.5)
-        #expect(s.rate(at: 9) == 1e-4 && s.rate(at: 10) == 5e-5 && s.rate(at: 25) == 2.5e-5)
-        let e = LearningRateSchedule.exponential(1e-2, end: 1e-4, steps: 100)
-        #expect(abs(e.rate(at: 50) - 1e-3) < 1e-7)
-        let c = LearningRateSchedule.warmupCosine(1e-2, end: 0, warmup: 10, steps: 110)
-        #expect(abs(c.rate(at: 60) - 5e-3) < 1e-7 && abs(c.rate(at: 0) - 1e-3) < 1e-9)
+        #expect(s.rate(at: 9, steps: 30) == 1e-4 && s.rate(at: 10, steps: 30) == 5e-5 && s.rate(at: 25, steps: 30) == 2.5e-5)
+        let e = LearningRateSchedule.exponential(1e-2, end: 1e-4)
+        #expect(abs(e.rate(at: 50, steps: 100) - 1e-3) < 1e-7)
+        let c = LearningRateSchedule.warmupCosine(1e-2, end: 0, warmup: 10)
+        #expect(abs(c.rate(at: 60, steps: 110) - 5e-3) < 1e-7 && abs(c.rate(at: 0, steps: 110) - 1e-3) < 1e-9)
     }
 
     @Test func seedingIsDeterministic() {

@@ -118,27 +118,6 @@ import SiderCore
         Self.expectLossGradients(net, x, loss)
     }
 
-    /// Band window a = (1, 0): the windowed encoding's derivatives (value, ∇ₓf and the double
-    /// backward) still match finite differences, and a closed band's weights get no gradient.
-    @Test func bandWindowGradientsAndClosedBands() throws {
-        let net = Self.perturbed(Self.tinyConfig(.positional(frequencies: 2)))
-        let pe = try #require(net.encoding as? PositionalEncoding)
-        pe.setActiveBands(1)
-        #expect(pe.bandWeights == [1, 0])
-        var rng = SeededGenerator(seed: 6)
-        let n = 11
-        let x = GradientCheck.randomPoints(n, radius: 0.8, &rng)
-        let loss = Loss(n: n, features: net.config.featureSize, &rng)
-        Self.expectLossGradients(net, x, loss)
-        // The first layer's columns of band 1 (inputs 3 + 6 … 3 + 6 + 5) receive no gradient
-        // (without weight norm the raw weights are W itself).
-        let plain = Self.perturbed(Self.tinyConfig(.positional(frequencies: 2), weightNorm: false))
-        plain.setActiveBands(1)
-        _ = loss.backward(plain, x)
-        let first = plain.mlp.layers[0]
-        let grad = plain.store.grad(first.weightView)
-        for r in 0..<first.outputs { for c in 9..<15 { #expect(grad[r * first.inputs + c] == 0) } }
-    }
 
     /// Each term of the loss on its own, so an error in one cannot hide behind another.
     @Test func eachTermSeparately() {

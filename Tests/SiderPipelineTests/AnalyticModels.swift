@@ -16,13 +16,18 @@ final class FlatAdam {
     }
 }
 
-/// Shared TrainableModel plumbing for the flat-vector test models.
-class FlatModel {
+/// Shared parameter-group plumbing for the flat-vector test models: each is one group.
+class FlatModel: ParameterGroup, TrainableModel {
+    let name: String
     var theta: [Float]
     var grad: [Float]
     let adam: FlatAdam
     var frozen: Set<Int> = []
-    init(theta: [Float]) { self.theta = theta; grad = [Float](repeating: 0, count: theta.count); adam = FlatAdam(count: theta.count) }
+    var isFrozen = false
+    init(name: String, theta: [Float]) {
+        self.name = name; self.theta = theta; grad = [Float](repeating: 0, count: theta.count); adam = FlatAdam(count: theta.count)
+    }
+    var parameterGroups: [any ParameterGroup] { [self] }
     func zeroGradients() { grad = [Float](repeating: 0, count: theta.count) }
     func step(learningRate: Float) {
         for i in frozen { grad[i] = 0 }
@@ -32,9 +37,11 @@ class FlatModel {
     func stateTensors() -> [(name: String, values: [Float])] {
         [("theta", theta), ("m", adam.m), ("v", adam.v), ("t", [Float(adam.t)])]
     }
+    func weightTensors() -> [(name: String, values: [Float])] { [("theta", theta)] }
     func restoreState(_ t: [(name: String, values: [Float])]) throws {
-        func get(_ n: String) -> [Float] { t.first { $0.name == n }?.values ?? [] }
-        theta = get("theta"); adam.m = get("m"); adam.v = get("v"); adam.t = Int(get("t").first ?? 0)
+        func get(_ n: String) -> [Float]? { t.first { $0.name == n }?.values }
+        theta = get("theta") ?? theta
+        if let m = get("m"), let v = get("v"), let s = get("t") { adam.m = m; adam.v = v; adam.t = Int(s.first ?? 0) }
     }
 }
 
@@ -47,7 +54,7 @@ final class BumpySDF: FlatModel, DifferentiableSDF {
 
     init(center: SIMD3<Float>, radius: Float, amplitudes: [Float], frequencies: [SIMD3<Float>], phases: [Float], featureCount: Int) {
         w = frequencies; b = phases; self.featureCount = featureCount
-        super.init(theta: [center.x, center.y, center.z, radius] + amplitudes)
+        super.init(name: "f", theta: [center.x, center.y, center.z, radius] + amplitudes)
     }
     var center: SIMD3<Float> { SIMD3(theta[0], theta[1], theta[2]) }
     func a(_ j: Int) -> Float { theta[4 + j] }
@@ -113,7 +120,7 @@ final class LambertShader: FlatModel, DifferentiableShader {
 
     init(albedo: SIMD3<Float>, light: SIMD3<Float>, ambient: Float, featureWeight: Float, pointWeight: Float, featureCount: Int) {
         self.featureCount = featureCount
-        super.init(theta: [albedo.x, albedo.y, albedo.z, light.x, light.y, light.z, ambient, featureWeight, pointWeight])
+        super.init(name: "g", theta: [albedo.x, albedo.y, albedo.z, light.x, light.y, light.z, ambient, featureWeight, pointWeight])
     }
     var albedo: SIMD3<Float> { SIMD3(theta[0], theta[1], theta[2]) }
     var light: SIMD3<Float> { SIMD3(theta[3], theta[4], theta[5]) }

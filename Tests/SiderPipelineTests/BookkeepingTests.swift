@@ -22,25 +22,22 @@ import SiderPipeline
         #expect(throws: (any Error).self) { try Checkpoint<Meta>(decoding: Data("hello".utf8)) }
     }
 
-    @Test func settingsFromAnOlderVersionDecodeWithDefaults() throws {
-        var s = DetailSettings()
-        s.maxIterations = 77
-        s.missWeight = 0.5
-        let data = try JSONEncoder().encode(s)
-        #expect(try JSONDecoder().decode(DetailSettings.self, from: data) == s)
-        // Drop fields added later (and one old one): they take their defaults, the rest is kept.
-        var dict = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        for key in ["missWeight", "missSamples", "geometryLearningRateScale"] { dict[key] = nil }
-        let old = try JSONDecoder().decode(DetailSettings.self, from: try JSONSerialization.data(withJSONObject: dict))
-        #expect(old.maxIterations == 77)
-        #expect(old.missWeight == DetailSettings().missWeight)
-        #expect(old.geometryLearningRateScale == 1)
+    /// A flipped byte anywhere (header, tensors, checksum) is refused, never loaded.
+    @Test func checkpointWithAFlippedByteIsRefused() throws {
+        let ck = Checkpoint(meta: Meta(iteration: 7, lr: 1e-3, note: "y"), tensors: [("w", (0..<64).map { Float($0) })])
+        let data = try ck.encoded()
+        for offset in [3, 25, data.count / 2, data.count - 40, data.count - 1] {
+            var bad = data
+            bad[offset] ^= 0x10
+            #expect(throws: (any Error).self, "byte \(offset) flipped") { try Checkpoint<Meta>(decoding: bad) }
+        }
+        #expect(try Checkpoint<Meta>(decoding: data).meta == ck.meta)
     }
 
     @Test func lossCurveStopsWhenFlat() {
         var curve = LossCurve(smoothing: 0.5, patience: 10, minRelativeGain: 0.01)
         func rec(_ i: Int, _ l: Float) -> LossRecord {
-            LossRecord(iteration: i, total: l, photometric: l, sdf: 0, eikonal: 0, hitFraction: 1, learningRate: 1e-4)
+            LossRecord(iteration: i, total: l, terms: ["photometric": l], hitFraction: 1, learningRate: 1e-4)
         }
         for i in 1...50 { curve.append(rec(i, 1 / Float(i))) }
         #expect(!curve.hasConverged)
@@ -50,11 +47,11 @@ import SiderPipeline
 
     @Test func nonFiniteGuardHalvesThenGivesUp() {
         var g = NonFiniteGuard(maxConsecutive: 2)
-        #expect(g.check(iteration: 1, finite: true, learningRate: 1) == .ok)
-        #expect(g.check(iteration: 2, finite: false, learningRate: 1) == .restore(newLearningRate: 0.5))
-        #expect(g.check(iteration: 3, finite: false, learningRate: 0.5) == .restore(newLearningRate: 0.25))
-        #expect(g.check(iteration: 4, finite: false, learningRate: 0.25) == .giveUp)
-        #expect(g.events == [2, 3, 4])
+        #expect(g.check(finite: true, learningRate: 1) == .ok)
+        #expect(g.check(finite: false, learningRate: 1) == .restore(newLearningRate: 0.5))
+        #expect(g.check(finite: false, learningRate: 0.5) == .restore(newLearningRate: 0.25))
+        #expect(g.check(finite: false, learningRate: 0.25) == .giveUp)
+        #expect(g.consecutive == 3)
     }
 
     @Test func progressBarPlainLines() {

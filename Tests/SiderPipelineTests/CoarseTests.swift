@@ -13,19 +13,20 @@ import SiderCore
 /// bounds (mean |f| ≤ 0.4–0.6% of D, Chamfer ≤ 1% of D) are about twice the full fast preset's
 /// targets (0.3%, 0.5%), which `sider sdf` reaches at full scale.
 @Suite struct CoarseTests {
-    /// A scaled-down fast preset (seconds in release).
-    static func tiny(iterations: Int = 250) -> CoarsePreset {
-        var p = CoarsePreset.fast
-        p.name = "tiny"
+    /// A scaled-down grid config (seconds in release), with `sider sdf`'s thin shell.
+    static func tiny(iterations: Int = 250) -> CoarseStageConfig {
+        var p = TestConfigs.shipped("grid").coarse
         p.network = SDFNetworkConfig(encoding: .grid(GridEncodingConfig(levels: 6, featuresPerLevel: 2, baseResolution: 16,
                                                                          growth: 1.5, log2TableSize: 15)),
                                      hidden: [32], skips: [], featureSize: 8, beta: 100, weightNorm: true, initialRadius: 0.6)
-        p.iterations = iterations
+        p.steps = iterations
         p.batchSize = 1024
         p.poolSize = 30_000
         p.meshResolution = 160
         p.isoCells = 0.5
-        p.learningRate = .warmupCosine(1e-2, end: 3e-4, warmup: 20, steps: iterations)
+        p.shellThickness = 0.002
+        p.learningRate = .warmupCosine(1e-2, end: 3e-4, warmup: 20)
+        p.logEvery = 50
         return p
     }
 
@@ -43,10 +44,10 @@ import SiderCore
     @Test func samplerTargetsAreShellDistances() throws {
         let sphere = TriangleMesh.icosphere(subdivisions: 4, radius: 1)
         var p = Self.tiny()
-        p.thicknessFraction = 0.01
+        p.shellThickness = 0.01
         let frame = CoarseFrame(box: sphere.boundingBox)
         var rng = SeededGenerator(seed: 3)
-        let s = CoarseSamples(mesh: sphere, bvh: try MeshBVH(sphere), frame: frame, preset: p, count: 2000, rng: &rng)
+        let s = CoarseSamples(mesh: sphere, bvh: try MeshBVH(sphere), frame: frame, config: p, count: 2000, rng: &rng)
         let d = sphere.boundingBox.diagonal
         var worst: Float = 0
         for i in 0..<s.count {
@@ -71,7 +72,7 @@ import SiderCore
         let targets = f0.map { $0 + (rng.uniform() < 0.5 ? -1 : 1) * rng.uniform(0.05, 0.2) }
         var dS = [Float](repeating: 0, count: n), dG = [Float](repeating: 0, count: 3 * n)
         net.store.zeroGrads()
-        CoarseLoss.accumulateGradients(net, points: pts, targets: targets, lambda: 0.5, dS: &dS, dG: &dG)
+        CoarseTrainer.accumulateGradients(net, points: pts, targets: targets, lambda: 0.5, dS: &dS, dG: &dG)
         let grad = net.store.gradArray, theta = net.store.valueArray
         let dir = (0..<theta.count).map { _ in rng.normal() }
         let norm = dir.reduce(0) { $0 + $1 * $1 }.squareRoot()
@@ -79,16 +80,31 @@ import SiderCore
         var analytic = 0.0
         for i in 0..<theta.count { analytic += Double(grad[i]) * Double(dir[i] / norm) }
         net.store.valueArray = zip(theta, dir).map { $0 + h * $1 / norm }
-        let lp = CoarseLoss.value(net, points: pts, targets: targets, lambda: 0.5)
+        let lp = Self.coarseLoss(net, points: pts, targets: targets, lambda: 0.5)
         net.store.valueArray = zip(theta, dir).map { $0 - h * $1 / norm }
-        let lm = CoarseLoss.value(net, points: pts, targets: targets, lambda: 0.5)
+        let lm = Self.coarseLoss(net, points: pts, targets: targets, lambda: 0.5)
         let fd = (lp - lm) / (2 * Double(h))
         #expect(abs(fd - analytic) / max(abs(fd), abs(analytic)) < 1e-2, "fd \(fd) analytic \(analytic)")
     }
 
-    func fitAndMeasure(_ mesh: TriangleMesh, _ preset: CoarsePreset) throws -> (CoarseMetrics, CoarseTrainer) {
-        let trainer = try CoarseTrainer(mesh: mesh, preset: preset)
-        let sdf = try trainer.train()
+    /// Loss_coarse computed independently of the loss terms (Double sums), for the check above.
+    static func coarseLoss(_ net: SDFNetwork, points: [Float], targets: [Float], lambda: Float) -> Double {
+        let n = targets.count
+        points.withUnsafeBufferPointer { net.forward(points: $0.baseAddress!, count: n, gradient: true) }
+        var geo: Double = 0, eik: Double = 0
+        for i in 0..<n {
+            geo += Double(abs(net.sdf(i) - targets[i]))
+            var g2: Double = 0
+            for d in 0..<3 { g2 += Double(net.gradient[3 * i + d]) * Double(net.gradient[3 * i + d]) }
+            eik += (g2.squareRoot() - 1) * (g2.squareRoot() - 1)
+        }
+        return (geo + Double(lambda) * eik) / Double(n)
+    }
+
+    func fitAndMeasure(_ mesh: TriangleMesh, _ preset: CoarseStageConfig) throws -> (CoarseMetrics, CoarseTrainer) {
+        let trainer = try CoarseTrainer(mesh: mesh, config: preset, seed: 1)
+        try trainer.train()
+        let sdf = trainer.sdf
         let surface = try CoarseExtraction.mesh(sdf, around: mesh, resolution: preset.meshResolution, isoCells: preset.isoCells)
         let m = try CoarseMetrics.measure(sdf, mesh: mesh, extracted: surface, samples: 5000)
         print(String(format: "coarse fit: mean |f| %.3f%% of D, fit error %.3f%%, Chamfer %.3f%%, %d MC vertices",
@@ -97,28 +113,26 @@ import SiderCore
         return (m, trainer)
     }
 
-    /// `coarseBands`: the closed positional-encoding bands' weights (zero under IDR's init) stay
-    /// exactly zero through the coarse stage, so opening them later leaves f_θ unchanged.
-    @Test func closedBandsStayZeroThroughTheCoarseStage() throws {
-        var p = Self.tiny(iterations: 40)
-        p.network = SDFNetworkConfig(encoding: .positional(frequencies: 4), hidden: [32, 32], skips: [1], featureSize: 4,
-                                     beta: 100, weightNorm: true, initialRadius: 0.6)
-        p.coarseBands = 2
+    /// An interrupted coarse run, resumed in a fresh trainer from its checkpoint state, ends
+    /// bit-identical to an uninterrupted one (weights, Adam, RNG, log).
+    @Test func interruptedCoarseRunResumesBitIdentical() throws {
         let sphere = TriangleMesh.icosphere(subdivisions: 2, radius: 0.5, center: .zero)
-        let trainer = try CoarseTrainer(mesh: sphere, preset: p)
-        _ = try trainer.train()
-        let net = trainer.network
-        let d0 = net.encoding.outputDimension
-        let closed = (3 + 6 * 2)..<d0
-        for (l, layer) in net.mlp.layers.enumerated() where l == 0 || p.network.skips.contains(l) {
-            let w = layer.rawWeight, offset = layer.inputs - d0   // the skip layer sees φ(x) last
-            for r in 0..<layer.outputs { for c in closed { #expect(w[r * layer.inputs + offset + c] == 0, "layer \(l)") } }
-        }
-        var rng = SeededGenerator(seed: 3)
-        let probe = (0..<64).map { _ in SIMD3<Float>(rng.uniform(-0.7, 0.7), rng.uniform(-0.7, 0.7), rng.uniform(-0.7, 0.7)) }
-        let before = net.evaluate(probe)
-        net.setActiveBands(Int.max)
-        #expect(net.evaluate(probe) == before)
+        let p = Self.tiny(iterations: 30)
+        let whole = try CoarseTrainer(mesh: sphere, config: p, seed: 4)
+        #expect(try whole.train() == .finished)
+        let first = try CoarseTrainer(mesh: sphere, config: p, seed: 4)
+        var saved: (CoarseRunState, [(name: String, values: [Float])])?
+        var steps = 0
+        let reason = try first.train(shouldStop: { steps += 1; return steps > 12 }) { t in saved = (t.state, t.group.stateTensors()) }
+        #expect(reason == .interrupted)
+        let (state, tensors) = try #require(saved)
+        #expect(state.step == 12)
+        let second = try CoarseTrainer(mesh: sphere, config: p, seed: 4)
+        try second.resume(state: state, tensors: tensors)
+        #expect(try second.train() == .finished)
+        #expect(second.network.store.valueArray == whole.network.store.valueArray)
+        #expect(second.state.rng == whole.state.rng && second.state.step == whole.state.step)
+        #expect(second.log.map(\.total) == whole.log.map(\.total))
     }
 
     @Test func sphereFitsAndExtracts() throws {

@@ -58,18 +58,15 @@ import Geometry
         return (f, g)
     }
 
-    static func settings() -> DetailSettings {
-        var s = DetailSettings()
-        s.maxIterations = 150
-        s.raysPerBatch = 256
-        s.regularizerPointsPerBatch = 128
-        s.learningRate = 1e-3
-        s.lambda1 = 0.1
-        s.lambda2 = 0.0
-        s.patience = 1000
-        s.checkpointEvery = 0
-        s.seed = 5
-        return s
+    static func settings(iterations: Int = 150, lambda1: Float = 0.1,
+                         smoothness: (weight: Float, step: Float, points: Int)? = nil) -> DetailStageConfig {
+        TestConfigs.detail(iterations: iterations, lambda1: lambda1, smoothness: smoothness)
+    }
+
+    static func optimizer(_ problem: DetailProblem, _ f: BumpySDF, _ g: LambertShader, _ s: DetailStageConfig,
+                          goodStateEvery: Int = 10) throws -> DetailOptimizer<BumpySDF, LambertShader> {
+        try DetailOptimizer(problem: problem, geometry: f, shader: g, config: s,
+                            checkpoints: TestConfigs.checkpoints(goodStateEvery: goodStateEvery), seed: 5)
     }
 
     /// Mean angle (degrees) between the model's normals and the true normals over the rays both hit.
@@ -92,45 +89,15 @@ import Geometry
         let scene = Self.scene()
         let (f, g) = Self.models()
         let before = Self.meanNormalError(scene, f)
-        let opt = DetailOptimizer(problem: scene.problem, geometry: f, shader: g, settings: Self.settings())
+        let opt = try Self.optimizer(scene.problem, f, g, Self.settings())
         let reason = try opt.run(shouldStop: { false })
         #expect(reason == .maxIterations)
         let after = Self.meanNormalError(scene, f)
         let curve = opt.state.curve.records
-        let first = curve.prefix(10).map(\.photometric).reduce(0, +) / 10
-        let last = curve.suffix(10).map(\.photometric).reduce(0, +) / 10
+        let first = curve.prefix(10).compactMap { $0.terms["photometric"] }.reduce(0, +) / 10
+        let last = curve.suffix(10).compactMap { $0.terms["photometric"] }.reduce(0, +) / 10
         #expect(after < 0.7 * before, "normal error \(before)° → \(after)°")
         #expect(last < 0.5 * first, "photometric \(first) → \(last)")
-    }
-
-    /// The miss term: f starts as a sphere shrunk so far that the rays miss their intervals; only
-    /// the radius may move (shader frozen). With λ_miss the surface is pulled back into the
-    /// rays' intervals; without it no ray hits, the colour loss is empty and nothing moves it.
-    @Test func missTermPullsTheSurfaceBackIntoTheRays() throws {
-        func run(missWeight: Float) throws -> (before: Double, after: Double, radius: Float) {
-            let problem = Self.scene().problem
-            let f = BumpySDF(center: [0, 0, 1], radius: 0.28, amplitudes: [0, 0, 0, 0, 0],
-                             frequencies: Self.freqs, phases: Self.phases, featureCount: 0)
-            f.frozen = Set([0, 1, 2] + Array(4..<9))
-            let (_, g) = Self.models()
-            g.frozen = Set(0..<g.theta.count)
-            var s = Self.settings()
-            s.maxIterations = 120
-            s.lambda1 = 0
-            s.missWeight = missWeight
-            func hits() -> Double {
-                let t = SphereTracer().trace(problem.rays, sdf: f)
-                return Double(t.hit.filter { $0 }.count) / Double(problem.rays.count)
-            }
-            let before = hits()
-            let opt = DetailOptimizer(problem: problem, geometry: f, shader: g, settings: s)
-            _ = try opt.run(shouldStop: { false })
-            return (before, hits(), f.theta[3])
-        }
-        let with = try run(missWeight: 1), without = try run(missWeight: 0)
-        #expect(with.before < 0.5, "the shrunk sphere should miss most rays (hits \(with.before))")
-        #expect(with.after > 0.9, "with the miss term: hits \(with.before) → \(with.after), r = \(with.radius)")
-        #expect(without.after < 0.5, "without it: hits \(without.before) → \(without.after)")
     }
 
     /// The smoothness prior on its own: the shader has no light, so the photo says nothing about
@@ -146,48 +113,46 @@ import Geometry
             let g = LambertShader(albedo: [0.5, 0.5, 0.5], light: .zero, ambient: 1,
                                   featureWeight: 0, pointWeight: 0, featureCount: 0)
             g.frozen = Set(0..<g.theta.count)
-            var s = Self.settings()
-            s.maxIterations = 150
-            s.lambda1 = 0
-            s.smoothness = smoothness
-            s.smoothnessStep = 0.02
-            s.smoothnessPointsPerBatch = 128
-            let opt = DetailOptimizer(problem: scene.problem, geometry: f, shader: g, settings: s)
+            let s = Self.settings(lambda1: 0, smoothness: (smoothness, 0.02, 128))
+            let opt = try Self.optimizer(scene.problem, f, g, s)
             _ = try opt.run(shouldStop: { false })
             return (Array(f.theta[4..<9]), opt.state.curve.records)
         }
         func rms(_ a: [Float]) -> Float { ((a.map { $0 * $0 }.reduce(0, +)) / Float(a.count)).squareRoot() }
         let with = try run(smoothness: 1), without = try run(smoothness: 0)
         #expect(without.amplitudes == start)
-        #expect(without.curve.allSatisfy { $0.smoothness == nil })
+        #expect(without.curve.allSatisfy { $0.terms["smoothness"] == nil })
         #expect(rms(with.amplitudes) < 0.3 * rms(start), "bump amplitudes \(start) → \(with.amplitudes)")
         // What is left is the sphere's own second difference, about ‖ξ‖²/r² ≈ 0.003.
-        let first = with.curve.prefix(10).compactMap(\.smoothness).reduce(0, +) / 10
-        let last = with.curve.suffix(10).compactMap(\.smoothness).reduce(0, +) / 10
+        let first = with.curve.prefix(10).compactMap { $0.terms["smoothness"] }.reduce(0, +) / 10
+        let last = with.curve.suffix(10).compactMap { $0.terms["smoothness"] }.reduce(0, +) / 10
         #expect(last < 0.6 * first, "smoothness loss \(first) → \(last)")
     }
 
     @Test func resumedRunEndsInTheSameState() throws {
         let scene = Self.scene()
-        var s = Self.settings()
-        s.maxIterations = 30
+        let s = Self.settings(iterations: 30)
         let (f1, g1) = Self.models()
-        let straight = DetailOptimizer(problem: scene.problem, geometry: f1, shader: g1, settings: s)
+        let straight = try Self.optimizer(scene.problem, f1, g1, s)
         _ = try straight.run(shouldStop: { false })
 
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("detail-\(UUID().uuidString).ckpt")
         defer { try? FileManager.default.removeItem(at: url) }
+        let save: (DetailOptimizer<BumpySDF, LambertShader>) throws -> Void = {
+            try Checkpoint(meta: $0.state, tensors: $0.tensors()).save(to: url)
+        }
         let (f2, g2) = Self.models()
-        let interrupted = DetailOptimizer(problem: scene.problem, geometry: f2, shader: g2, settings: s)
+        let interrupted = try Self.optimizer(scene.problem, f2, g2, s)
         // A stop request (as Ctrl-C makes) after iteration 13.
-        let reason = try interrupted.run(checkpointURL: url, shouldStop: { interrupted.state.iteration >= 13 })
+        let reason = try interrupted.run(shouldStop: { interrupted.state.iteration >= 13 }, checkpoint: save)
         #expect(reason == .interrupted)
         #expect(interrupted.state.iteration == 13)
 
         let (f3, g3) = Self.models()
-        let resumed = DetailOptimizer(problem: scene.problem, geometry: f3, shader: g3, settings: s)
-        try resumed.resume(from: try Checkpoint<DetailRunState>.load(from: url))
-        _ = try resumed.run(checkpointURL: url, shouldStop: { false })
+        let resumed = try Self.optimizer(scene.problem, f3, g3, s)
+        let ck = try Checkpoint<DetailRunState>.load(from: url)
+        try resumed.resume(state: ck.meta, tensors: ck.tensors)
+        _ = try resumed.run(shouldStop: { false }, checkpoint: save)
         #expect(resumed.state.iteration == 30)
         #expect(f3.theta == f1.theta)
         #expect(g3.theta == g1.theta)
@@ -198,10 +163,8 @@ import Geometry
     @Test func nonFiniteLossRestoresAndHalvesTheLearningRate() throws {
         let scene = Self.scene()
         let (f, g) = Self.models()
-        var s = Self.settings()
-        s.maxIterations = 12
-        s.goodStateEvery = 1
-        let opt = DetailOptimizer(problem: scene.problem, geometry: f, shader: g, settings: s)
+        let s = Self.settings(iterations: 12)
+        let opt = try Self.optimizer(scene.problem, f, g, s, goodStateEvery: 1)
         for _ in 0..<5 { try opt.step() }
         let good = f.theta
         g.theta[0] = .nan     // poisons the colours: the next loss is NaN
@@ -209,7 +172,7 @@ import Geometry
         #expect(opt.state.nonFiniteEvents == [6])
         #expect(f.theta == good)
         #expect(g.theta.allSatisfy { $0.isFinite })
-        #expect(opt.learningRate == s.learningRate / 2)
+        #expect(opt.learningRate == 1e-3 / 2)
         try opt.step()
         #expect(f.theta.allSatisfy { $0.isFinite })
     }

@@ -35,7 +35,7 @@ import SiderPipeline
     /// vertices project back onto them in the photo.
     @Test func landmarkMeshProjectsOntoTheMeshPoints() throws {
         let (photo, found) = try Self.landmarks()
-        let front = try FaceFrontEnd(photo: photo, landmarks: found, preset: .fast)
+        let front = try FaceFrontEnd(photo: photo, landmarks: found, crop: TestConfigs.shipped("fast").crop)
         #expect(front.prior.kind == "landmark mesh")
         #expect(front.prior.flameParameters == nil)
         let worst = zip(front.coarseMesh.vertices.prefix(468), found.points468).map { v, q in
@@ -44,9 +44,9 @@ import SiderPipeline
         }.max() ?? .infinity
         #expect(worst < 0.5, "worst reprojection \(worst) px")
         #expect(front.excludedRegions.count == 3 && front.excludedRegions[2].count == 8)
-        #expect(front.input.coarsePrior == front.prior)
+        #expect(front.input().coarsePrior == front.prior)
         Self.expectCamerasAgree(front)
-        let kept = try FaceFrontEnd(photo: photo, landmarks: found, preset: .fast, excludeEyesAndMouth: false)
+        let kept = try FaceFrontEnd(photo: photo, landmarks: found, crop: TestConfigs.shipped("fast").crop, excludeEyesAndMouth: false)
         #expect(kept.excludedRegions.isEmpty)
     }
 
@@ -55,7 +55,7 @@ import SiderPipeline
     /// the mesh consistently wound and every edge shared by at most two triangles.
     @Test func landmarkMeshExtendsTheForehead() throws {
         let (photo, found) = try Self.landmarks()
-        let front = try FaceFrontEnd(photo: photo, landmarks: found, preset: .fast)
+        let front = try FaceFrontEnd(photo: photo, landmarks: found, crop: TestConfigs.shipped("fast").crop)
         let pts = found.points468.map { SIMD2($0.x, $0.y) }
         let up = pts[10] - pts[152], height = (up * up).sum().squareRoot(), u = up / height
         func h(_ p: SIMD2<Float>) -> Float { ((p - pts[152]) * u).sum() }
@@ -81,7 +81,7 @@ import SiderPipeline
         let model = Self.flameFixture.appendingPathComponent("model.pkl")
         let embeddingURL = Self.flameFixture.appendingPathComponent("landmark_embedding.npy")
         let prior = try CoarsePrior.loadFLAME(model: model, embedding: embeddingURL, shapeComponents: 50)
-        let front = try FaceFrontEnd(photo: photo, landmarks: found, preset: .fast, prior: prior)
+        let front = try FaceFrontEnd(photo: photo, landmarks: found, crop: TestConfigs.shipped("fast").crop, prior: prior)
         #expect(front.prior.kind == "FLAME")
         #expect(front.prior.flameParameters != nil)
 

@@ -52,7 +52,7 @@ import SiderPipeline
         let fc = SDFNetworkConfig(encoding: .positional(frequencies: 2), hidden: [32, 32, 32], skips: [2],
                                   featureSize: 4, initialRadius: 0.6)
         let gc = RenderingNetworkConfig(pointFrequencies: 0, viewFrequencies: 2, hidden: [16], featureSize: 4)
-        let f = NetworkGeometry(network: SDFNetwork(config: fc, seed: 3), frame: Self.frame)
+        let f = NetworkGeometry(network: SDFNetwork(config: fc, seed: 3), frame: Self.frame, group: "f_c")
         let g = NetworkShader(network: RenderingNetwork(config: gc, seed: 4), frame: Self.frame)
         // First layer, a hidden layer, the output layer's SDF row and a feature row, the SDF bias.
         let s = f.network.store
@@ -66,12 +66,11 @@ import SiderPipeline
     @Test func refinedGeometryColourGradientMatchesFiniteDifferences() throws {
         let fc = SDFNetworkConfig(encoding: .positional(frequencies: 2), hidden: [32, 32], skips: [],
                                   featureSize: 4, initialRadius: 0.6)
-        var dc = SDFNetworkConfig(encoding: .positional(frequencies: 3), hidden: [16, 16], skips: [], featureSize: 0,
-                                  weightNorm: false, initialRadius: 0)
-        dc.startsAtZero = true
+        let dc = SDFNetworkConfig(encoding: .positional(frequencies: 3), hidden: [16, 16], skips: [], featureSize: 0,
+                                  weightNorm: false, initialRadius: 0, startsAtZero: true)
         let gc = RenderingNetworkConfig(pointFrequencies: 0, viewFrequencies: 0, hidden: [16], featureSize: 4)
-        let coarse = NetworkGeometry(network: SDFNetwork(config: fc, seed: 3), frame: Self.frame)
-        let delta = NetworkGeometry(network: SDFNetwork(config: dc, seed: 5), frame: Self.frame)
+        let coarse = NetworkGeometry(network: SDFNetwork(config: fc, seed: 3), frame: Self.frame, group: "f_c")
+        let delta = NetworkGeometry(network: SDFNetwork(config: dc, seed: 5), frame: Self.frame, group: "delta")
         // δ as after some training: output weights of a visible size (they start near zero).
         var rng = SeededGeneratorBox(seed: 13)
         let ds = delta.network.store, cs = coarse.network.store

@@ -8,49 +8,74 @@ import SiderPipeline
 /// an interrupted and resumed run ending byte-identical to an uninterrupted one, and a resumed
 /// run extending a finished one.
 @Suite(.serialized) struct ReconstructionTests {
-    static func tinyPreset() -> DetailPreset {
-        var p = DetailPreset.fast
-        p.cropSize = 64
-        p.erosion = 1
-        p.meshSubdivisions = 1
+    static func tinyConfig() -> ReconstructionConfig {
+        var p = TestConfigs.shipped("fast")
+        p.crop.size = 64
+        p.crop.erosion = 1
+        p.output.meshSubdivisions = 1
         // Enough steps for f_θ to hold the ε-shell (after 30 its zero set is still the sphere
         // itself, which detailed.obj would place ε/2 inside).
-        p.coarse.iterations = 100
+        p.coarse.steps = 100
         p.coarse.poolSize = 4000
         p.coarse.batchSize = 1024
-        p.coarse.learningRate = .warmupCosine(1e-2, end: 1e-3, warmup: 3, steps: 100)
-        p.detail.maxIterations = 12
+        p.coarse.learningRate = .warmupCosine(1e-2, end: 1e-3, warmup: 3)
+        p.detail.iterations = 12
         p.detail.raysPerBatch = 256
-        p.detail.regularizerPointsPerBatch = 256
-        p.detail.shaderWarmup = 2
-        p.detail.checkpointEvery = 4
-        p.detail.snapshotEvery = 6
+        p.detail.pointsPerBatch = 256
+        p.detail.optimizer.groups["delta"]?.startIteration = 2
+        p.checkpoints.every = 4
+        p.checkpoints.coarseEvery = 30
+        p.checkpoints.snapshotEvery = 6
         return p
     }
 
-    static func input() throws -> ReconstructionInput {
+    static func input(shade: SIMD3<Float> = SIMD3(0.2, 0.3, 0.4)) throws -> ReconstructionInput {
         let camera = PinholeCamera(fx: 300, fy: 300, cx: 100, cy: 80, width: 200, height: 160)
         let mesh = TriangleMesh.icosphere(subdivisions: 3, radius: 0.1, center: [0.01, 0, 1])
         let raster = try Rasterizer(camera: camera).render(mesh)
-        let photo = Shading.shade(normals: raster.normals, width: 200, height: 160, background: SIMD3(0.2, 0.3, 0.4))
+        let photo = Shading.shade(normals: raster.normals, width: 200, height: 160, background: shade)
         let box: [SIMD2<Float>] = [camera.project([-0.09, -0.1, 1]), camera.project([0.11, 0.1, 1])]
-        return ReconstructionInput(photo: photo, photoCamera: camera, coarseMesh: mesh, cropPoints: box)
+        let c = tinyConfig().crop
+        return ReconstructionInput(photo: photo, photoCamera: camera, crop: try FaceCrop(points: box, margin: c.margin, size: c.size),
+                                   coarseMesh: mesh, name: "sphere")
+    }
+
+    static func temporary() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("recon-\(UUID().uuidString)")
+    }
+
+    static func options(_ dir: URL, _ config: ReconstructionConfig = tinyConfig()) -> ReconstructionOptions {
+        var options = ReconstructionOptions(config: config, outputDirectory: dir)
+        options.showProgress = false
+        options.shouldStop = { false }
+        return options
+    }
+
+    static func expectSameOutputs(_ a: URL, _ b: URL, _ what: String) throws {
+        for name in ["detailed.obj", "normals.png", "render.png", "depth.png"] {
+            let x = try Data(contentsOf: a.appendingPathComponent(name)), y = try Data(contentsOf: b.appendingPathComponent(name))
+            #expect(x == y, "\(name) differs after \(what)")
+        }
     }
 
     @Test func writesOutputsAndResumes() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("recon-\(UUID().uuidString)")
+        let dir = Self.temporary()
         defer { try? FileManager.default.removeItem(at: dir) }
-        var options = ReconstructionOptions(preset: Self.tinyPreset(), outputDirectory: dir)
-        options.showProgress = false
-        options.shouldStop = { false }
+        var options = Self.options(dir)
         let report = try Reconstruction.run(try Self.input(), options: options)
         #expect(report.stopReason == .maxIterations)
         #expect(report.iterations == 12)
         for name in ["render.png", "normals.png", "depth.png", "overlay.png", "coarse_normals.png", "shaded.png", "coarse_shaded.png", "crop.png",
-                     "detailed.obj", "detailed.ply", "run.json", "checkpoint.bin", "progress/normals_00006.png"] {
+                     "detailed.obj", "detailed.ply", "coarse.obj", "run.json", "checkpoint.bin", "progress/normals_00006.png"] {
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name) missing")
         }
-        #expect(report.finalHitFraction > 0.9)
+        #expect((report.finalHitFraction ?? 0) > 0.9)
+        // run.json read back: the same report (crop, cameras, loss curves per term, config).
+        let json = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: dir.appendingPathComponent("run.json")))
+        #expect(json.crop == report.crop && json.cameraCrop == report.cameraCrop && json.cameraPhoto == report.cameraPhoto)
+        #expect(json.lossCurve == report.lossCurve && json.lossCurve.count == 12)
+        #expect(json.lossCurve.allSatisfy { Set($0.terms.keys) == ["photometric", "sdf", "eikonal", "smoothness"] })
+        #expect(json.coarseLoss.count == report.coarseLoss.count && json.config == Self.tinyConfig())
         // The crop camera sees the sphere's centre where the photo camera does, mapped by the crop.
         let c = SIMD3<Float>(0.01, 0, 1)
         let inPhoto = report.cameraPhoto.camera.project(c), inCrop = report.cameraCrop.camera.project(c)
@@ -66,34 +91,72 @@ import SiderPipeline
         let radial = detailed.vertices.map { abs((($0 - SIMD3<Float>(0.01, 0, 1)) * ($0 - SIMD3<Float>(0.01, 0, 1))).sum().squareRoot() - 0.1) }.sorted()
         #expect(radial[radial.count / 2] < 0.002, "median distance from the coarse sphere \(radial[radial.count / 2])")
 
-        // Interrupted before iteration 8 (7 done: between checkpoints and good states), then
-        // resumed: the same loss curve and byte-identical outputs as the uninterrupted run.
-        let dir2 = FileManager.default.temporaryDirectory.appendingPathComponent("recon-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: dir2) }
-        var split = options
-        split.outputDirectory = dir2
-        var calls = 0
-        split.shouldStop = { calls += 1; return calls > 7 }
-        let stopped = try Reconstruction.run(try Self.input(), options: split)
-        #expect(stopped.stopReason == .interrupted)
-        #expect(stopped.iterations == 7)
-        split.resume = true
-        split.shouldStop = { false }
-        let finished = try Reconstruction.run(try Self.input(), options: split)
-        #expect(finished.resumed)
-        #expect(finished.lossCurve == report.lossCurve)
-        for name in ["detailed.obj", "normals.png", "render.png", "depth.png"] {
-            let a = try Data(contentsOf: dir.appendingPathComponent(name)), b = try Data(contentsOf: dir2.appendingPathComponent(name))
-            #expect(a == b, "\(name) differs after interrupt and resume")
+        // run.json as a config repeats the run bit for bit.
+        let again = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: again) }
+        let fromRun = try ConfigLoader.load(dir.appendingPathComponent("run.json"))
+        #expect(fromRun == report.config)
+        _ = try Reconstruction.run(try Self.input(), options: Self.options(again, fromRun))
+        try Self.expectSameOutputs(dir, again, "repeating run.json's config")
+
+        // Interrupted in the detail stage before iteration 8 (7 done: between checkpoints and
+        // good states), then resumed: the same loss curve and byte-identical outputs.
+        let steps = Self.tinyConfig().coarse.steps
+        for (stop, stage) in [(steps + 7, "detail"), (45, "coarse")] {
+            let dir2 = Self.temporary()
+            defer { try? FileManager.default.removeItem(at: dir2) }
+            var split = Self.options(dir2)
+            var calls = 0
+            split.shouldStop = { calls += 1; return calls > stop }
+            let stopped = try Reconstruction.run(try Self.input(), options: split)
+            #expect(stopped.stopReason == .interrupted && stopped.interruptedIn == stage)
+            #expect(FileManager.default.fileExists(atPath: dir2.appendingPathComponent("checkpoint.bin").path))
+            split.resume = true
+            split.shouldStop = { false }
+            let finished = try Reconstruction.run(try Self.input(), options: split)
+            #expect(finished.resumed)
+            #expect(finished.lossCurve == report.lossCurve)
+            try Self.expectSameOutputs(dir, dir2, "an interrupt in the \(stage) stage and resume")
         }
 
         // Resume with a higher maximum continues from iteration 12.
         options.resume = true
-        options.preset.detail.maxIterations = 16
+        options.config.detail.iterations = 16
         let resumed = try Reconstruction.run(try Self.input(), options: options)
         #expect(resumed.resumed)
         #expect(resumed.iterations == 16)
         #expect(resumed.lossCurve.count == 16)
         #expect(Array(resumed.lossCurve.prefix(12)) == report.lossCurve)
+    }
+
+    /// `--resume` with a checkpoint of another photo, seed, crop size or config is refused with
+    /// one line naming what differs.
+    @Test func resumeOfAnotherRunIsRefused() throws {
+        let dir = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var options = Self.options(dir)
+        var calls = 0
+        options.shouldStop = { calls += 1; return calls > 20 }
+        _ = try Reconstruction.run(try Self.input(), options: options)
+        options.resume = true
+        options.shouldStop = { false }
+        func refusal(_ input: ReconstructionInput, _ config: ReconstructionConfig) -> String {
+            var o = options
+            o.config = config
+            do { _ = try Reconstruction.run(input, options: o); return "accepted" } catch { return "\(error)" }
+        }
+        let base = Self.tinyConfig()
+        #expect(refusal(try Self.input(shade: SIMD3(0.3, 0.3, 0.3)), base).contains("another photo"))
+        var seed = base; seed.seed = 2
+        #expect(refusal(try Self.input(), seed).contains("seed (1 in the checkpoint, 2 now)"))
+        var size = base; size.crop.size = 80
+        #expect(refusal(try Self.input(), size).contains("crop.size (64 in the checkpoint, 80 now)"))
+        var term = base; term.detail.losses["sdf"] = ["weight": 2]
+        #expect(refusal(try Self.input(), term).contains("detail.losses.sdf.weight (3 in the checkpoint, 2 now)"))
+        for message in [refusal(try Self.input(), seed), refusal(try Self.input(), term)] {
+            #expect(message.hasPrefix("cannot resume") && !message.contains("\n"), "\(message)")
+        }
+        // The same run resumes.
+        #expect(refusal(try Self.input(), base) == "accepted")
     }
 }

@@ -80,16 +80,6 @@ import Geometry
         let deep = RaySet(directions: [[0, 0, 1]], pixels: [0], tNear: [1.0], tFar: [1.05], width: 1, height: 1)
         #expect(!SphereTracer().trace(deep, sdf: sphere).hit[0])
     }
-
-    /// Checkpoints and run.json files written before `lookBehind` existed decode with the rule
-    /// they were run with (no look-behind).
-    @Test func settingsWithoutLookBehindDecodeAsBefore() throws {
-        let old = #"{"maxSteps":16,"threshold":5e-05,"stepScale":0.9,"samples":64,"secantSteps":8}"#
-        let s = try JSONDecoder().decode(SphereTraceSettings.self, from: Data(old.utf8))
-        #expect(s.lookBehind == 0 && s.samples == 64 && s.maxSteps == 16)
-        let now = try JSONDecoder().decode(SphereTraceSettings.self, from: JSONEncoder().encode(SphereTraceSettings()))
-        #expect(now == SphereTraceSettings())
-    }
 }
 
 @Suite struct CropAndRaysTests {

@@ -18,14 +18,17 @@ public enum QualityBenchmark {
     public struct Options: Sendable {
         public var cases = 3
         public var seed: UInt64 = 1
-        public var preset: DetailPreset = .fast
+        public var config: ReconstructionConfig
         /// The coarse prior the front end lifts (the landmark mesh, or FLAME fitted to the landmarks).
         public var coarsePrior: CoarsePrior = .landmarkMesh
         public var renderSize = 512
         public var outputDirectory: URL
         /// Progress bars of the pipeline stages on stderr.
         public var showProgress = true
-        public init(outputDirectory: URL) { self.outputDirectory = outputDirectory }
+        public init(config: ReconstructionConfig, outputDirectory: URL) {
+            self.config = config
+            self.outputDirectory = outputDirectory
+        }
     }
 
     /// Runs every case; `progress` receives one line per step (the CLI prints it on stderr).
@@ -47,7 +50,7 @@ public enum QualityBenchmark {
                             result.coarse.normals.meanDegrees, result.sider.normals.meanDegrees, result.totalSeconds))
             results.append(result)
         }
-        var report = try QualityReport(scan: scanURL.lastPathComponent, preset: options.preset.name, seed: options.seed,
+        var report = try QualityReport(scan: scanURL.lastPathComponent, preset: options.config.name, seed: options.seed,
                                        renderSize: options.renderSize, cases: results)
         if case .flame = options.coarsePrior {
             report.coarseDefinition = "FLAME fitted to the 68 landmarks in the face crop (Eq. 3), the mesh the detail stage starts from"
@@ -65,16 +68,16 @@ public enum QualityBenchmark {
 
         var clock = Stopwatch()
         progress("case \(index): landmarks and coarse prior")
-        let front = try QualityFrontEnd.run(photo, landmarker: landmarker, preset: options.preset, prior: options.coarsePrior)
+        let front = try QualityFrontEnd.run(photo, landmarker: landmarker, crop: options.config.crop, prior: options.coarsePrior)
         let frontSeconds = clock.seconds
         clock.reset()
 
-        progress("case \(index): coarse SDF and detail stage (preset \(options.preset.name))")
+        progress("case \(index): coarse SDF and detail stage (config \(options.config.name))")
         let reconDir = directory.appendingPathComponent("reconstruction", isDirectory: true)
-        var reconOptions = ReconstructionOptions(preset: options.preset, outputDirectory: reconDir)
-        reconOptions.inputName = "james seed \(truth.render.scene.seed)"
+        var reconOptions = ReconstructionOptions(config: options.config, outputDirectory: reconDir)
         reconOptions.showProgress = options.showProgress
-        let run = try Reconstruction.run(front.reconstructionInput(photo: photo), options: reconOptions)
+        let run = try Reconstruction.run(front.reconstructionInput(photo: photo, name: "james seed \(truth.render.scene.seed)"),
+                                         options: reconOptions)
         let reconSeconds = clock.seconds
         clock.reset()
         let detailedURL = reconDir.appendingPathComponent("detailed.obj")

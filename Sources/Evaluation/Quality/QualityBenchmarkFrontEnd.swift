@@ -12,8 +12,8 @@ import SiderPipeline
 public struct QualityFrontEnd: Sendable {
     /// The pipeline's 68 iBUG landmarks, photo pixels (centres at integer + 0.5).
     public var points68: [SIMD2<Float>]
-    /// The 468 face-mesh points (photo pixels) the crop is placed around.
-    public var cropPoints: [SIMD2<Float>]
+    /// The square crop the front end placed around the 468 face-mesh points.
+    public var crop: FaceCrop
     /// The camera the pipeline assumes for the photo; both meshes are in its frame (metres).
     public var camera: PinholeCamera
     /// The coarse prior mesh (the "coarse" result of `bench quality`).
@@ -25,29 +25,29 @@ public struct QualityFrontEnd: Sendable {
 
     public static let excludedLandmarkLoops = FaceFrontEnd.excludedLandmarkLoops
 
-    public init(points68: [SIMD2<Float>], cropPoints: [SIMD2<Float>], camera: PinholeCamera, coarseMesh: TriangleMesh,
+    public init(points68: [SIMD2<Float>], crop: FaceCrop, camera: PinholeCamera, coarseMesh: TriangleMesh,
                 excludedRegions: [[SIMD2<Float>]], coarsePrior: CoarsePriorRecord? = nil) {
-        self.points68 = points68; self.cropPoints = cropPoints; self.camera = camera; self.coarseMesh = coarseMesh
+        self.points68 = points68; self.crop = crop; self.camera = camera; self.coarseMesh = coarseMesh
         self.excludedRegions = excludedRegions; self.coarsePrior = coarsePrior
     }
 
     /// The scoring's view of a front end's result.
     public init(_ front: FaceFrontEnd) {
-        self.init(points68: front.landmarks.points68, cropPoints: front.cropPoints, camera: front.photoCamera,
+        self.init(points68: front.landmarks.points68, crop: front.crop, camera: front.photoCamera,
                   coarseMesh: front.coarseMesh, excludedRegions: front.excludedRegions, coarsePrior: front.prior)
     }
 
     /// Detects the largest face of `photo`, takes its landmarks and lifts `prior` in the crop
-    /// `preset` defines.
-    public static func run(_ photo: RGBImage, landmarker: FaceLandmarker, preset: DetailPreset,
+    /// `crop` defines.
+    public static func run(_ photo: RGBImage, landmarker: FaceLandmarker, crop: CropConfig,
                            prior: CoarsePrior = .landmarkMesh) throws -> QualityFrontEnd {
-        QualityFrontEnd(try FaceFrontEnd.run(photo, landmarker: landmarker, preset: preset, prior: prior))
+        QualityFrontEnd(try FaceFrontEnd.run(photo, landmarker: landmarker, crop: crop, prior: prior))
     }
 
-    /// The detail stage's input for `photo`.
-    public func reconstructionInput(photo: RGBImage) -> ReconstructionInput {
-        ReconstructionInput(photo: photo, photoCamera: camera, coarseMesh: coarseMesh, cropPoints: cropPoints,
-                            excludedRegions: excludedRegions, coarsePrior: coarsePrior)
+    /// The detail stage's input for `photo` (the face region is the whole coarse mask).
+    public func reconstructionInput(photo: RGBImage, name: String) -> ReconstructionInput {
+        ReconstructionInput(photo: photo, photoCamera: camera, crop: crop, coarseMesh: coarseMesh,
+                            excludedRegions: excludedRegions, coarsePrior: coarsePrior, name: name)
     }
 
     /// The seven NoW landmarks on `mesh` (in `camera`'s frame) and how many needed the fallback.

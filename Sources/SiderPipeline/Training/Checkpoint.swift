@@ -4,9 +4,10 @@ import SiderCore
 /// A resumable snapshot of an optimisation: JSON metadata plus named float tensors (network
 /// weights, Adam moments), in one file written atomically.
 ///
-/// Layout (little-endian): magic "SIDERCKP", UInt32 version, UInt64 n = JSON byte count, the JSON
-/// of `Checkpoint.Header` (the caller's metadata and the tensor table: name, element count), then
-/// every tensor's Float32 values in table order.
+/// Layout (little-endian): magic "SIDERCKP", UInt32 format version, UInt64 n = JSON byte count,
+/// the JSON of `Checkpoint.Header` (the caller's metadata and the tensor table: name, element
+/// count), every tensor's Float32 values in table order, and the SHA-256 of all bytes before it
+/// (a damaged file is refused, never loaded).
 public struct Checkpoint<Meta: Codable>: Sendable where Meta: Sendable {
     public var meta: Meta
     public var tensors: [(name: String, values: [Float])]
@@ -23,7 +24,7 @@ public struct Checkpoint<Meta: Codable>: Sendable where Meta: Sendable {
     }
 
     static var magic: [UInt8] { Array("SIDERCKP".utf8) }
-    static var version: UInt32 { 1 }
+    static var version: UInt32 { 2 }
 
     public func tensor(_ name: String) -> [Float]? { tensors.first { $0.name == name }?.values }
 
@@ -43,18 +44,26 @@ public struct Checkpoint<Meta: Codable>: Sendable where Meta: Sendable {
         for t in tensors {
             t.values.withUnsafeBufferPointer { data.append(UnsafeBufferPointer(start: UnsafeRawPointer($0.baseAddress)?.assumingMemoryBound(to: UInt8.self), count: $0.count * 4)) }
         }
+        data.append(contentsOf: Digest.sha256(data))
         return data
     }
 
     public init(decoding data: Data) throws {
-        let bytes = [UInt8](data)
+        let all = [UInt8](data)
         let bad = SiderError(.badInput, "not a SIDER checkpoint or damaged")
-        guard bytes.count >= 20, Array(bytes[0..<8]) == Self.magic else { throw bad }
-        func u32(_ o: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(bytes[o + $1]) << (8 * UInt32($1)) } }
-        func u64(_ o: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(bytes[o + $1]) << (8 * UInt64($1)) } }
-        guard u32(8) == Self.version else { throw SiderError(.unsupported, "checkpoint version \(u32(8)) is not supported") }
-        let n = Int(clamping: u64(12))
-        guard n >= 0, 20 + n <= bytes.count else { throw bad }
+        guard all.count >= 20 + 32, Array(all[0..<8]) == Self.magic else { throw bad }
+        func u32(_ o: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(all[o + $1]) << (8 * UInt32($1)) } }
+        func u64(_ o: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(all[o + $1]) << (8 * UInt64($1)) } }
+        guard u32(8) == Self.version else {
+            throw SiderError(.unsupported, "checkpoint format \(u32(8)) is not this version's (\(Self.version)); start the run again without --resume")
+        }
+        let bytes = Array(all[0..<(all.count - 32)])
+        guard Digest.sha256(Data(bytes)) == Array(all[(all.count - 32)...]) else {
+            throw SiderError(.badInput, "checkpoint is damaged (SHA-256 mismatch)")
+        }
+        let length = u64(12)
+        guard length <= UInt64(bytes.count - 20) else { throw bad }
+        let n = Int(length)
         let header: Header
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -63,7 +72,7 @@ public struct Checkpoint<Meta: Codable>: Sendable where Meta: Sendable {
         var offset = 20 + n
         var tensors: [(String, [Float])] = []
         for (name, count) in zip(header.names, header.counts) {
-            guard offset + count * 4 <= bytes.count else { throw bad }
+            guard count <= (bytes.count - offset) / 4 else { throw bad }
             var values = [Float](repeating: 0, count: count)
             values.withUnsafeMutableBytes { dst in
                 bytes.withUnsafeBytes { src in

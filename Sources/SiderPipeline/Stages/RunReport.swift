@@ -17,17 +17,23 @@ public struct StageTime: Codable, Sendable, Equatable {
     public init(stage: String, seconds: Double) { self.stage = stage; self.seconds = seconds }
 }
 
-/// The schema of `run.json`: what was run, on what, in which frames, how long each stage took,
-/// and the loss curve.
+/// The input photo as run.json records it.
+public struct InputRecord: Codable, Sendable, Equatable {
+    /// The path given, or a description of an in-memory photo.
+    public var name: String
+    /// SHA-256 of the file's bytes (of the pixels for an in-memory photo).
+    public var sha256: String
+    public var width: Int
+    public var height: Int
+}
+
+/// The schema of `run.json`: what was run (the resolved config: `sider reconstruct --config
+/// run.json` repeats it), on what, in which frames, how long each stage took, the loss curves.
 public struct RunReport: Codable, Sendable {
     public var tool = "sider reconstruct"
     public var version: String
-    public var input: String
-    public var photoWidth: Int
-    public var photoHeight: Int
-    public var preset: DetailPreset
-    public var seed: UInt64
-    public var ablation: Ablation
+    public var input: InputRecord
+    public var config: ReconstructionConfig
     /// Photo pixels → crop pixels: q = (p − (originX, originY))·size/side.
     public var crop: FaceCrop
     public var cameraPhoto: CameraRecord
@@ -40,11 +46,15 @@ public struct RunReport: Codable, Sendable {
     public var normalsEncoding = "camera-space unit normals, RGB = ((n_x+1)/2, (1-n_y)/2, (1-n_z)/2); a normal facing the camera (0,0,-1) is (0.5,0.5,1); background black"
     public var depthEncoding = "camera z: nearest white, farthest 0.1 grey, over the face's depth range; background black"
     public var rays: Int
-    public var finalHitFraction: Float
+    /// Fraction of the face region's rays that meet the final surface (nil when interrupted before the detail stage).
+    public var finalHitFraction: Float?
     public var coarseLoss: [CoarseLossRecord]
+    /// Per detail iteration: each loss term's value and the total (`LossRecord`).
     public var lossCurve: [LossRecord]
     public var iterations: Int
     public var stopReason: DetailStopReason
+    /// The stage a run was interrupted in ("coarse" or "detail"); nil when it finished.
+    public var interruptedIn: String?
     public var nonFiniteEvents: [Int]
     public var resumed: Bool
     public var stages: [StageTime]

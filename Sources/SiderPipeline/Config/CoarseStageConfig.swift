@@ -1,0 +1,32 @@
+import NeuralFields
+
+/// The coarse stage (Sect. 3.2, Eq. 4–7): the geometry network f_θ and how it is fitted to the
+/// coarse mesh. Loss_coarse = mean |f − SDF_GT| + λ·mean (‖∇ₓf‖ − 1)² over batches of 𝒫 (the
+/// `SDFAgreement` and `Eikonal` terms the detail stage uses too), SDF_GT = Point2Mesh − ε/2.
+public struct CoarseStageConfig: Codable, Sendable, Equatable {
+    public var network: SDFNetworkConfig
+    /// Optimisation steps (the learning-rate schedule's horizon).
+    public var steps: Int
+    /// Points of 𝒫 per step.
+    public var batchSize: Int
+    /// Points in the pre-sampled pool 𝒫 (SDF_GT computed once).
+    public var poolSize: Int
+    /// Fractions of 𝒫 near the surface (σ_near) and farther (σ_far); the rest is uniform in the box.
+    public var nearFraction: Float
+    public var farFraction: Float
+    /// Gaussian offsets as fractions of the bounding-box diagonal D.
+    public var sigmaNear: Float
+    public var sigmaFar: Float
+    /// λ of Eq. 7 (IDR's eikonal weight 0.1).
+    public var eikonalWeight: Float
+    public var learningRate: LearningRateSchedule
+    /// ε of Eq. 5 as a fraction of D.
+    public var shellThickness: Float
+    /// Marching-cubes lattice points along the longest side of the padded box (`sider sdf`).
+    public var meshResolution: Int
+    /// Iso level of that extraction, in grid cells: the ε-shell is thinner than a cell, so the
+    /// surface f = iso (a shell of thickness ε + 2·iso) is extracted to avoid holes.
+    public var isoCells: Float
+    /// Steps between loss-log records.
+    public var logEvery: Int
+}

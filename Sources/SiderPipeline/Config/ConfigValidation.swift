@@ -1,0 +1,101 @@
+import SiderCore
+import NeuralFields
+
+/// Range checks of a decoded config, each failure a one-line error naming the key.
+extension ReconstructionConfig {
+    public func validate() throws {
+        func check(_ ok: Bool, _ key: String, _ what: String) throws {
+            if !ok { throw SiderError(.badInput, "config: \(key) \(what)") }
+        }
+        func positive(_ v: Float, _ key: String) throws { try check(v.isFinite && v > 0, key, "must be a positive number (is \(v))") }
+        func nonNegative(_ v: Float, _ key: String) throws { try check(v.isFinite && v >= 0, key, "must be ≥ 0 (is \(v))") }
+        try check((64...1024).contains(crop.size), "crop.size", "must be in 64…1024 (is \(crop.size))")
+        try check(crop.margin.isFinite && (0...2).contains(crop.margin), "crop.margin", "must be in 0…2 (is \(crop.margin))")
+        try check((0...32).contains(crop.erosion), "crop.erosion", "must be in 0…32 (is \(crop.erosion))")
+        try positive(crop.rayMargin, "crop.rayMargin")
+
+        try coarse.network.validate("coarse.network")
+        try check((0...1_000_000).contains(coarse.steps), "coarse.steps", "must be in 0…1000000 (is \(coarse.steps))")
+        try check((1...1_000_000).contains(coarse.batchSize), "coarse.batchSize", "must be in 1…1000000 (is \(coarse.batchSize))")
+        try check(coarse.poolSize >= coarse.batchSize && coarse.poolSize <= 50_000_000, "coarse.poolSize",
+                  "must be in coarse.batchSize…50000000 (is \(coarse.poolSize))")
+        try check((0...1).contains(coarse.nearFraction) && (0...1).contains(coarse.farFraction)
+                  && coarse.nearFraction + coarse.farFraction <= 1, "coarse.nearFraction + coarse.farFraction", "must be fractions summing to at most 1")
+        try positive(coarse.sigmaNear, "coarse.sigmaNear")
+        try positive(coarse.sigmaFar, "coarse.sigmaFar")
+        try nonNegative(coarse.eikonalWeight, "coarse.eikonalWeight")
+        try coarse.learningRate.validate("coarse.learningRate")
+        try check(coarse.shellThickness.isFinite && coarse.shellThickness > 0 && coarse.shellThickness < 0.5, "coarse.shellThickness",
+                  "must be in (0, 0.5) (is \(coarse.shellThickness))")
+        try check((16...1024).contains(coarse.meshResolution), "coarse.meshResolution", "must be in 16…1024")
+        try positive(coarse.isoCells, "coarse.isoCells")
+        try check(coarse.logEvery >= 1, "coarse.logEvery", "must be ≥ 1")
+
+        try check((0...1_000_000).contains(detail.iterations), "detail.iterations", "must be in 0…1000000 (is \(detail.iterations))")
+        try check((1...1_000_000).contains(detail.raysPerBatch), "detail.raysPerBatch", "must be in 1…1000000")
+        try check((1...1_000_000).contains(detail.pointsPerBatch), "detail.pointsPerBatch", "must be in 1…1000000")
+        if let delta = detail.geometry.delta {
+            try delta.validate("detail.geometry.delta")
+            try check(delta.featureSize == 0, "detail.geometry.delta.featureSize", "must be 0 (γ comes from f_c)")
+        }
+        let shader = detail.shader.network
+        try check(!shader.hidden.isEmpty && shader.hidden.allSatisfy { (1...4096).contains($0) }, "detail.shader.network.hidden",
+                  "must be 1 to 4096 wide layers")
+        try check((0...16).contains(shader.pointFrequencies), "detail.shader.network.pointFrequencies", "must be in 0…16")
+        try check((0...16).contains(shader.viewFrequencies), "detail.shader.network.viewFrequencies", "must be in 0…16")
+        try check(shader.featureSize == coarse.network.featureSize, "detail.shader.network.featureSize",
+                  "must equal coarse.network.featureSize (\(coarse.network.featureSize))")
+        _ = try LossTerms.make(detail.losses)
+        try detail.optimizer.learningRate.validate("detail.optimizer.learningRate")
+        for (name, g) in detail.optimizer.groups {
+            try check(g.startIteration >= 0, "detail.optimizer.groups.\(name).startIteration", "must be ≥ 0")
+        }
+        try check(detail.stopping.patience >= 1, "detail.stopping.patience", "must be ≥ 1")
+        try check((0..<1).contains(detail.stopping.minRelativeGain), "detail.stopping.minRelativeGain", "must be in [0, 1)")
+        let t = detail.tracer
+        try check((1...1000).contains(t.maxSteps), "detail.tracer.maxSteps", "must be in 1…1000")
+        try positive(t.threshold, "detail.tracer.threshold")
+        try check(t.stepScale > 0 && t.stepScale <= 1, "detail.tracer.stepScale", "must be in (0, 1]")
+        try check((2...4096).contains(t.samples), "detail.tracer.samples", "must be in 2…4096")
+        try check((0...100).contains(t.secantSteps), "detail.tracer.secantSteps", "must be in 0…100")
+        try nonNegative(t.lookBehind, "detail.tracer.lookBehind")
+
+        for (key, v) in [("checkpoints.every", checkpoints.every), ("checkpoints.coarseEvery", checkpoints.coarseEvery),
+                         ("checkpoints.snapshotEvery", checkpoints.snapshotEvery)] {
+            try check(v >= 0, key, "must be ≥ 0 (is \(v))")
+        }
+        try check(checkpoints.goodStateEvery >= 1, "checkpoints.goodStateEvery", "must be ≥ 1")
+        try check((0...5).contains(output.meshSubdivisions), "output.meshSubdivisions", "must be in 0…5")
+    }
+}
+
+extension SDFNetworkConfig {
+    func validate(_ key: String) throws {
+        func check(_ ok: Bool, _ sub: String, _ what: String) throws {
+            if !ok { throw SiderError(.badInput, "config: \(key).\(sub) \(what)") }
+        }
+        try check(!hidden.isEmpty && hidden.allSatisfy { (1...4096).contains($0) }, "hidden", "must be 1 to 4096 wide layers")
+        try check(skips.allSatisfy { (1..<hidden.count).contains($0) }, "skips", "must name hidden layers 1…\(hidden.count - 1)")
+        try check((0...4096).contains(featureSize), "featureSize", "must be in 0…4096")
+        try check(beta.isFinite && beta > 0, "beta", "must be positive")
+        try check(initialRadius.isFinite && initialRadius >= 0, "initialRadius", "must be ≥ 0")
+        if case .positional(let f) = encoding { try check((0...16).contains(f), "encoding.positional.frequencies", "must be in 0…16") }
+        if case .grid(let g) = encoding {
+            try check((1...24).contains(g.levels) && (1...8).contains(g.featuresPerLevel) && (2...4096).contains(g.baseResolution)
+                      && g.growth >= 1 && g.growth <= 4 && (4...24).contains(g.log2TableSize), "encoding.grid", "is out of range")
+        }
+    }
+}
+
+extension LearningRateSchedule {
+    func validate(_ key: String) throws {
+        let ok: Bool
+        switch self {
+        case .constant(let r): ok = r.isFinite && r > 0
+        case .multiStep(let r, let ms, let f): ok = r.isFinite && r > 0 && f.isFinite && f > 0 && ms.allSatisfy { $0 >= 0 }
+        case .exponential(let r, let e): ok = r.isFinite && r > 0 && e.isFinite && e > 0
+        case .warmupCosine(let r, let e, let w): ok = r.isFinite && r > 0 && e.isFinite && e >= 0 && w >= 0
+        }
+        if !ok { throw SiderError(.badInput, "config: \(key) has an out-of-range rate, factor or step") }
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+import SiderCore
+import ImageIO
+import NeuralFields
+
+/// Stage 3: the detail stage's models and optimiser. f_θ = f_c (the coarse stage's network,
+/// group "f_c") plus, when the config has one, a detail field δ ("delta"); g_ω ("g").
+public final class DetailStage {
+    public let face: FaceRays
+    public let geometry: RefinedGeometry
+    public let shader: NetworkShader
+    public let optimizer: DetailOptimizer<RefinedGeometry, NetworkShader>
+    let config: ReconstructionConfig
+
+    public init(face: FaceRays, trainer: CoarseTrainer, config: ReconstructionConfig, seeds: SeedPlan) throws {
+        self.face = face
+        self.config = config
+        let frame = trainer.frame
+        let delta = config.detail.geometry.delta.map {
+            NetworkGeometry(network: SDFNetwork(config: $0, seed: seeds.detailField), frame: frame, group: "delta")
+        }
+        geometry = RefinedGeometry(coarse: NetworkGeometry(network: trainer.network, frame: frame, group: "f_c"), detail: delta)
+        shader = NetworkShader(network: RenderingNetwork(config: config.detail.shader.network, seed: seeds.shader), frame: frame)
+        let problem = DetailProblem(rays: face.rays, targets: face.targets, coarse: trainer)
+        optimizer = try DetailOptimizer(problem: problem, geometry: geometry, shader: shader, config: config.detail,
+                                        checkpoints: config.checkpoints, seed: seeds.detailBatches)
+        coarseState = trainer.state
+    }
+
+    private let coarseState: CoarseRunState
+
+    /// Runs the optimisation (from `saved` when it is a detail-stage checkpoint), writing
+    /// checkpoints and progress snapshots (progress/render_NNNNN.png, normals_NNNNN.png).
+    public func run(saved: RunCheckpoint?, checkpointURL: URL, photoSHA256: String,
+                    options: ReconstructionOptions) throws -> DetailStopReason {
+        let save: (DetailOptimizer<RefinedGeometry, NetworkShader>) throws -> Void = { [config, coarseState] o in
+            let meta = RunCheckpointMeta(config: config, photoSHA256: photoSHA256, stage: .detail, coarse: coarseState, detail: o.state)
+            try RunCheckpoint(meta: meta, tensors: o.tensors()).save(to: checkpointURL)
+        }
+        if let saved, saved.meta.stage == .detail, let state = saved.meta.detail {
+            try optimizer.resume(state: state, tensors: saved.tensors)
+        } else {
+            try save(optimizer)
+        }
+        let progressDir = options.outputDirectory.appendingPathComponent("progress", isDirectory: true)
+        let bar = options.showProgress ? ProgressBar(stage: "detail", total: config.detail.iterations) : nil
+        let reason = try optimizer.run(progress: bar, shouldStop: options.shouldStop, checkpoint: save) { [self] it in
+            let imgs = images()
+            let tag = String(format: "%05d", it)
+            try PNGEncoder.save(imgs.renderImage, to: progressDir.appendingPathComponent("render_\(tag).png"))
+            try PNGEncoder.save(imgs.normalImage, to: progressDir.appendingPathComponent("normals_\(tag).png"))
+        }
+        bar?.finish(reason == .interrupted ? "interrupted (resume with --resume)" : "done")
+        if !optimizer.state.nonFiniteEvents.isEmpty {
+            SiderLog.make("detail").warning("non-finite losses at iterations \(optimizer.state.nonFiniteEvents); restored and halved the learning rate each time")
+        }
+        return reason
+    }
+
+    /// The current surface's images (render, normals, depth, shading) in the crop.
+    public func images() -> FaceImages {
+        FaceImages(rays: face.rays, renderer: optimizer.renderer, geometry: geometry, shader: shader)
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import SiderCore
+import Geometry
+import ImageIO
+
+/// Stage 4: the run's files, all images in the crop's frame — crop.png, render.png,
+/// normals.png, depth.png, overlay.png, coarse_normals.png, shaded.png, coarse_shaded.png,
+/// coarse.obj and (unless interrupted) detailed.obj/.ply: the coarse mesh subdivided
+/// `output.meshSubdivisions` times, moved onto f_θ's front sheet minus ε/2 (`DetailedSurface`).
+public enum RunOutputs {
+    public struct Written {
+        public var files: [String]
+        /// Fraction of the face region's pixels the final surface covers.
+        public var hitFraction: Float
+    }
+
+    public static func write(face: FaceRays, detail: DetailStage, coarseMesh: TriangleMesh, config: ReconstructionConfig,
+                             meshes: Bool, to out: URL) throws -> Written {
+        var files: [String] = []
+        func save(_ img: RGBImage, _ name: String) throws {
+            try PNGEncoder.save(img, to: out.appendingPathComponent(name)); files.append(name)
+        }
+        let size = face.crop.size
+        let imgs = detail.images()
+        try save(face.image, "crop.png")
+        try save(imgs.renderImage, "render.png")
+        try save(imgs.normalImage, "normals.png")
+        try save(imgs.depthImage, "depth.png")
+        try save(imgs.overlay(on: face.image), "overlay.png")
+        let coarseNormals = face.coarseNormals
+        try save(NormalMap.encode(coarseNormals, width: size, height: size), "coarse_normals.png")
+        try save(imgs.shadedImage, "shaded.png")
+        try save(FaceImages.shaded(coarseNormals, width: size, height: size), "coarse_shaded.png")
+        try MeshIO.save(coarseMesh, to: out.appendingPathComponent("coarse.obj"))
+        if meshes {
+            let thickness = config.coarse.shellThickness * coarseMesh.boundingBox.diagonal
+            let surface = DetailedSurface.mesh(coarse: coarseMesh, geometry: detail.geometry, thickness: thickness,
+                                               subdivisions: config.output.meshSubdivisions, searchLength: 2 * thickness)
+            if surface.unmoved > 0 {
+                SiderLog.make("reconstruct").info("detailed mesh: \(surface.unmoved) of \(surface.mesh.vertices.count) vertices found no front sheet and stay at the coarse surface")
+            }
+            try MeshIO.save(surface.mesh, to: out.appendingPathComponent("detailed.obj"))
+            try MeshIO.save(surface.mesh, to: out.appendingPathComponent("detailed.ply"))
+            files += ["detailed.obj", "detailed.ply"]
+        }
+        let hits = imgs.normals.reduce(0) { $0 + ($1 == .zero ? 0 : 1) }
+        return Written(files: files, hitFraction: Float(hits) / Float(face.rays.count))
+    }
+}

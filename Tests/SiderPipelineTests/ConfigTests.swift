@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import SiderCore
+@testable import SiderPipeline
+
+/// Configs as data: the shipped files load and validate, ablations change only what they
+/// ablate, `extends` and `--set` overrides compose, and a wrong key or value is a one-line
+/// error naming it.
+@Suite struct ConfigTests {
+    static func temporary(_ files: [String: String]) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("configs-\(UUID().uuidString)", isDirectory: true)
+        for (name, text) in files {
+            let url = dir.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return dir
+    }
+
+    static func message(_ body: () throws -> Any) -> String {
+        do { _ = try body(); return "accepted" } catch { return "\(error)" }
+    }
+
+    @Test func shippedConfigsLoadAndValidate() throws {
+        let names = try ShippedConfigs.names()
+        for required in ["fast", "paper", "grid", "ablation/no-feature", "ablation/no-normal", "ablation/no-feature-no-normal"] {
+            #expect(names.contains(required), "configs/\(required).json missing")
+        }
+        for name in names {
+            let c = try ConfigLoader.shipped(name)
+            #expect(c.name == name)
+            // Encoding and decoding again gives the same config (run.json and checkpoints rely on it).
+            #expect(try JSONDecoder().decode(ReconstructionConfig.self, from: JSONEncoder().encode(c)) == c)
+        }
+    }
+
+    /// Each ablation differs from its base in the shader inputs it cuts, nothing else.
+    @Test func ablationsChangeOnlyTheirInputs() throws {
+        let base = try ConfigLoader.shipped("fast")
+        for (name, feature, normal) in [("no-feature", false, true), ("no-normal", true, false), ("no-feature-no-normal", false, false)] {
+            var c = try ConfigLoader.shipped("ablation/" + name)
+            #expect(c.detail.shader.feature == feature && c.detail.shader.normal == normal)
+            c.detail.shader = base.detail.shader
+            c.name = base.name; c.about = base.about
+            #expect(c == base, "\(name) changes more than g_ω's inputs")
+        }
+    }
+
+    @Test func extendsAndOverridesCompose() throws {
+        let dir = try Self.temporary([
+            "base.json": try String(contentsOf: ShippedConfigs.url("fast"), encoding: .utf8),
+            "sub/child.json": #"{"extends": "../base.json", "name": "child", "detail": {"iterations": 7}}"#,
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let c = try ConfigLoader.load(dir.appendingPathComponent("sub/child.json"),
+                                      overrides: ["detail.losses.sdf.weight=2", "seed=9", "detail.shader.feature=false"])
+        #expect(c.name == "child" && c.detail.iterations == 7 && c.seed == 9 && !c.detail.shader.feature)
+        #expect(c.detail.losses["sdf"] == ["weight": 2])
+        #expect(c.detail.losses["smoothness"]?["weight"] == 0.2)   // merged, not replaced
+        #expect(c.crop == (try ConfigLoader.shipped("fast")).crop)
+    }
+
+    @Test func wrongKeysAndValuesAreOneLineErrorsNamingTheKey() throws {
+        let fast = try String(contentsOf: ShippedConfigs.url("fast"), encoding: .utf8)
+        let dir = try Self.temporary([
+            "fast.json": fast,
+            "typo.json": #"{"extends": "fast.json", "detail": {"iteratoins": 5}}"#,
+            "range.json": #"{"extends": "fast.json", "crop": {"size": 10}}"#,
+            "term.json": #"{"extends": "fast.json", "detail": {"losses": {"smothness": {"weight": 1}}}}"#,
+            "type.json": #"{"extends": "fast.json", "seed": "one"}"#,
+            "cycle.json": #"{"extends": "cycle.json"}"#,
+            "notjson.json": "{ nope",
+        ])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func load(_ name: String, _ overrides: [String] = []) -> String {
+            Self.message { try ConfigLoader.load(dir.appendingPathComponent(name), overrides: overrides) }
+        }
+        let cases: [(String, String)] = [
+            (load("typo.json"), "unknown key detail.iteratoins"),
+            (load("range.json"), "crop.size must be in 64…1024"),
+            (load("term.json"), "unknown loss term detail.losses.smothness"),
+            (load("type.json"), "seed"),
+            (load("cycle.json"), "nests too deep"),
+            (load("notjson.json"), "is not a JSON object"),
+            (load("fast.json", ["detail.nothing.x=1"]), "the config has no detail.nothing"),
+            (load("fast.json", ["detail.raysPerBatch=-5"]), "detail.raysPerBatch must be in"),
+            (load("fast.json", ["detail.losses.smoothness.wieght=1"]), "unknown key detail.losses.smoothness.wieght"),
+            (load("fast.json", ["noequals"]), "expected key.path=value"),
+            (Self.message { try ConfigLoader.shipped("nonesuch") }, "unknown preset 'nonesuch'"),
+        ]
+        for (message, expected) in cases {
+            #expect(message.contains(expected), "expected “\(expected)” in “\(message)”")
+            #expect(!message.contains("\n"), "not one line: \(message)")
+        }
+    }
+}

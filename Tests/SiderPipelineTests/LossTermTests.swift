@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import Geometry
+import NeuralFields
+import SiderCore
+@testable import SiderPipeline
+
+/// Each loss term's value and gradient against finite differences on its own: the geometry
+/// terms through a small f_θ (SDFNetwork in a camera frame) per parameter block, the colour
+/// term per colour channel. Then the registry: unknown terms and keys are errors.
+@Suite struct LossTermTests {
+    static let frame = CoarseFrame(center: [0, 0, 1], scale: 0.2)
+
+    static func geometry() -> NetworkGeometry {
+        let c = SDFNetworkConfig(encoding: .positional(frequencies: 2), hidden: [24, 24], skips: [1], featureSize: 3,
+                                 beta: 10, weightNorm: true, initialRadius: 0.5)
+        let g = NetworkGeometry(network: SDFNetwork(config: c, seed: 7), frame: frame, group: "f_c")
+        var rng = SeededGenerator(seed: 8)
+        g.network.store.valueArray = g.network.store.valueArray.map { $0 + 0.05 * rng.normal() }
+        return g
+    }
+
+    /// Points near the initial sphere (radius 0.5 normalised = 0.1 here), SDF_GT away from f.
+    static func context(_ f: NetworkGeometry, hits: Int = 20, regularizer: Int = 30) -> (GeometryTermContext, [SIMD3<Float>]) {
+        var rng = SeededGenerator(seed: 9)
+        func near() -> SIMD3<Float> {
+            var d = SIMD3<Float>(rng.normal(), rng.normal(), rng.normal())
+            d /= (d * d).sum().squareRoot()
+            return frame.world(d * rng.uniform(0.4, 0.6))
+        }
+        let x = (0..<hits).map { _ in near() }, p = (0..<regularizer).map { _ in near() }
+        let f0 = f.sdf(p)
+        let targets = f0.map { $0 + (rng.uniform() < 0.5 ? -1 : 1) * rng.uniform(0.005, 0.02) }
+        let ctx = GeometryTermContext(hitPoints: x, hits: 0..<hits, regularizer: hits..<(hits + regularizer),
+                                      regularizerTargets: targets, lengthUnit: frame.scale)
+        return (ctx, x + p)
+    }
+
+    /// value(θ) and ∇θ(weight·value) of one geometry term, as the optimiser assembles them.
+    static func checkGeometryTerm(_ term: any GeometryLossTerm) -> [BlockGradientCheck.Failure] {
+        let f = geometry()
+        let (ctx, base) = context(f)
+        var rng = SeededGenerator(seed: 3)
+        let extra = term.extraPoints(ctx, rng: &rng)
+        let points = base + extra
+        let extraRows = base.count..<points.count
+        func value() -> Double {
+            let e = f.forward(points)
+            var dS = [Float](repeating: 0, count: points.count), dG = [SIMD3<Float>](repeating: .zero, count: points.count)
+            return Double(term.weight) * Double(term.accumulate(e, extra: extraRows, context: ctx, dSDF: &dS, dGradients: &dG))
+        }
+        f.zeroGradients()
+        let e = f.forward(points)
+        var dS = [Float](repeating: 0, count: points.count), dG = [SIMD3<Float>](repeating: .zero, count: points.count)
+        _ = term.accumulate(e, extra: extraRows, context: ctx, dSDF: &dS, dGradients: &dG)
+        _ = f.backward(dSDF: dS, dFeatures: nil, dGradients: dG)
+        return BlockGradientCheck.check(f.network.store, gradient: f.network.store.gradArray, loss: value)
+    }
+
+    @Test func sdfAgreementGradient() {
+        let failures = Self.checkGeometryTerm(SDFAgreement(weight: 3))
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    @Test func eikonalGradient() {
+        let failures = Self.checkGeometryTerm(Eikonal(weight: 0.1))
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    @Test func normalSmoothnessGradient() {
+        let failures = Self.checkGeometryTerm(NormalSmoothness(weight: 0.2, step: 0.05, points: 12))
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    /// The checks can fail: the SDF term with its derivative scaled by 1.05 in one place is caught.
+    @Test func aWrongTermGradientIsCaught() {
+        struct Skewed: GeometryLossTerm {
+            let name = "skewed", weight: Float = 1
+            func extraPoints(_ context: GeometryTermContext, rng: inout SeededGenerator) -> [SIMD3<Float>] { [] }
+            func accumulate(_ eval: GeometryEvaluation, extra: Range<Int>, context: GeometryTermContext,
+                            dSDF: inout [Float], dGradients: inout [SIMD3<Float>]) -> Float {
+                let v = SDFAgreement(weight: 1).accumulate(eval, extra: extra, context: context, dSDF: &dSDF, dGradients: &dGradients)
+                for i in context.regularizer { dSDF[i] *= 1.05 }
+                return v
+            }
+        }
+        #expect(!Self.checkGeometryTerm(Skewed()).isEmpty)
+    }
+
+    /// L1 colour term: ∂L/∂c against central differences channel by channel (no residual near 0).
+    @Test func photometricGradient() {
+        var rng = SeededGenerator(seed: 4)
+        let colors = (0..<15).map { _ in SIMD3<Float>(rng.uniform(), rng.uniform(), rng.uniform()) }
+        let targets = colors.map { c in c + SIMD3((0..<3).map { _ in (rng.uniform() < 0.5 ? -1 : 1) * rng.uniform(0.05, 0.3) }) }
+        let term = PhotometricL1(weight: 2)
+        let (value, d) = term.evaluate(colors: colors, targets: targets)
+        #expect(abs(Double(value) - zip(colors, targets).map { Double(abs($0 - $1).sum()) }.reduce(0, +) / 45) < 1e-6)
+        let h: Float = 1e-3
+        for i in [0, 7, 14] {
+            for k in 0..<3 {
+                var p = colors, m = colors
+                p[i][k] += h; m[i][k] -= h
+                let fd = Double(term.weight) * Double(term.evaluate(colors: p, targets: targets).value
+                                                      - term.evaluate(colors: m, targets: targets).value) / Double(2 * h)
+                #expect(abs(fd - Double(d[i][k])) < 1e-4, "colour \(i).\(k): fd \(fd) analytic \(d[i][k])")
+            }
+        }
+    }
+
+    @Test func registryRejectsUnknownTermsAndKeys() throws {
+        #expect(throws: (any Error).self) { try LossTerms.make(["photometric": ["weight": 1], "sdff": ["weight": 1]]) }
+        #expect(throws: (any Error).self) { try LossTerms.make(["photometric": ["weight": 1, "wieght": 2]]) }
+        #expect(throws: (any Error).self) { try LossTerms.make(["photometric": ["weight": 1], "smoothness": ["weight": 1]]) }
+        #expect(throws: (any Error).self) { try LossTerms.make(["sdf": ["weight": 1]]) }
+        let (color, geometry) = try LossTerms.make(["eikonal": ["weight": 0.1], "photometric": ["weight": 1],
+                                                    "smoothness": ["weight": 0, "step": 0.01, "points": 5], "sdf": ["weight": 3]])
+        #expect(color.map(\.name) == ["photometric"])
+        #expect(geometry.map(\.name) == ["sdf", "eikonal"])   // registry order; weight 0 is off
+    }
+}
