@@ -43,6 +43,9 @@ public enum EncodingConfig: Sendable, Equatable, Codable {
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard c.allKeys.count == 1 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "encoding needs exactly one of \"positional\", \"grid\""))
+        }
         if let p = try c.decodeIfPresent(Positional.self, forKey: .positional) {
             self = .positional(frequencies: p.frequencies)
         } else if let g = try c.decodeIfPresent(GridEncodingConfig.self, forKey: .grid) {

@@ -3,8 +3,9 @@ import SiderCore
 
 /// Reads `ReconstructionConfig` files.
 ///
-/// A file is a JSON object; `"extends": "PATH"` (relative to the file) names a base whose keys
-/// it overrides, objects merged key by key, anything else replaced. A run.json is accepted too
+/// A file is a JSON object; `"extends": "PATH"` (relative to the file) names a base it patches
+/// as JSON Merge Patch does (RFC 7386): objects merged key by key, `null` removes a key (to
+/// switch an encoding: `{"positional": null, "grid": {…}}`), anything else replaced. A run.json is accepted too
 /// (its `config`), so `--config out/x/run.json` repeats that run. Overrides `key.path=value`
 /// (value as JSON, else a string) apply last. Unknown keys, missing keys and out-of-range
 /// values are one-line errors naming the key.
@@ -56,11 +57,17 @@ public enum ConfigLoader {
         return merge(try resolve(baseURL, depth: depth + 1), object)
     }
 
-    /// `over` on top of `base`: objects merged recursively, other values replaced.
+    /// `over` on top of `base` (RFC 7386): objects merged recursively, null removes, other values replaced.
     static func merge(_ base: [String: Any], _ over: [String: Any]) -> [String: Any] {
         var out = base
         for (k, v) in over {
-            if let b = out[k] as? [String: Any], let o = v as? [String: Any] { out[k] = merge(b, o) } else { out[k] = v }
+            if v is NSNull {
+                out.removeValue(forKey: k)
+            } else if let b = out[k] as? [String: Any], let o = v as? [String: Any] {
+                out[k] = merge(b, o)
+            } else {
+                out[k] = v
+            }
         }
         return out
     }

@@ -46,6 +46,11 @@ public struct ParameterGroupConfig: Codable, Sendable, Equatable {
     public var frozen: Bool
     /// First iteration at which the group steps (earlier: only the other groups learn).
     public var startIteration: Int
+
+    public init(frozen: Bool, startIteration: Int) {
+        self.frozen = frozen
+        self.startIteration = startIteration
+    }
 }
 
 /// "Until the loss stops improving, with a maximum" (`LossCurve`).

@@ -45,6 +45,11 @@ public struct CheckpointConfig: Codable, Sendable, Equatable {
     public var snapshotEvery: Int
     /// Iterations between copies of the last good state for the NaN guard.
     public var goodStateEvery: Int
+
+    public init(every: Int, coarseEvery: Int, snapshotEvery: Int, goodStateEvery: Int) {
+        self.every = every; self.coarseEvery = coarseEvery; self.snapshotEvery = snapshotEvery
+        self.goodStateEvery = goodStateEvery
+    }
 }
 
 /// What the output stage writes besides images.
