@@ -324,6 +324,18 @@ class FakeTensor:
 # ----------------------------------------------------------------------------------------------
 # The synthetic model.
 # ----------------------------------------------------------------------------------------------
+def grid_faces(nx, ny):
+    """Two triangles per cell of an nx × ny vertex grid (row-major), counter-clockwise seen from
+    the side the grid faces: (a, b, d) and (a, d, c) with a = (i, j), b = (i+1, j), c = (i, j+1)."""
+    faces = []
+    for j in range(ny - 1):
+        for i in range(nx - 1):
+            a = j * nx + i
+            b, c, d = a + 1, a + nx, a + nx + 1
+            faces += [(a, b, d), (a, d, c)]
+    return np.array(faces, dtype=np.uint32)
+
+
 def make_model(rng):
     xs = np.linspace(-0.075, 0.075, GRID_X)
     ys = np.linspace(-0.11, 0.09, GRID_Y)
@@ -335,13 +347,7 @@ def make_model(rng):
             verts.append((x, y, z))
     v_template = np.array(verts, dtype=np.float64)
     V = len(verts)
-    faces = []
-    for j in range(GRID_Y - 1):
-        for i in range(GRID_X - 1):
-            a = j * GRID_X + i
-            b, c, d = a + 1, a + GRID_X, a + GRID_X + 1
-            faces += [(a, b, d), (a, d, c)]  # counter-clockwise seen from +z
-    f = np.array(faces, dtype=np.uint32)
+    f = grid_faces(GRID_X, GRID_Y)
 
     joints = np.array([[0, -0.13, -0.03], [0, -0.09, -0.02], [0, -0.03, -0.01],
                        [0.032, 0.03, 0.02], [-0.032, 0.03, 0.02]])
@@ -600,13 +606,7 @@ def make_head_model(rng, n_shape, n_expr):
     P, Y = np.meshgrid(phis, ys)
     v_template = head_surface(P, Y).reshape(-1, 3)
     V = len(v_template)
-    faces = []
-    for j in range(HEAD_Y - 1):
-        for i in range(HEAD_PHI - 1):
-            a = j * HEAD_PHI + i
-            b, c, d = a + 1, a + HEAD_PHI, a + HEAD_PHI + 1
-            faces += [(a, b, d), (a, d, c)]    # counter-clockwise seen from outside
-    f = np.array(faces, dtype=np.uint32)
+    f = grid_faces(HEAD_PHI, HEAD_Y)
     y = v_template[:, 1]
     joints = np.array([[0, -0.14, -0.09], [0, -0.11, -0.09], [0, -0.035, -0.075], [0.03, 0.025, -0.03],
                        [-0.03, 0.025, -0.03]])

@@ -67,16 +67,11 @@ struct KnownTruthFittingTests {
         // (measured 11.4 px at 25° and 11.6 px at −30°, against a fit that ends ~10⁻⁶ px off)
         if truth.contour_row != 2 { #expect(shift > 5, "contour moved only \(shift) px") }
 
-        var options = FitOptions()
-        options.focalLength = Self.camera.focalLength
-        options.shapeComponents = 10
-        options.expressionComponents = 5
         // Noise-free targets: the priors only regularise (λ = 10⁻⁶ against Jacobian columns of
         // ≥ 0.5 px per unit coefficient biases a coefficient by < 10⁻⁵).
-        options.shapePrior = 1e-6
-        options.expressionPrior = 1e-6
-        options.jawPrior = 1e-6
-        options.fullIterations = 100
+        var options = FittingTests.exactDataOptions(.perspective, focalLength: Self.camera.focalLength)
+        options.shapeComponents = 10
+        options.expressionComponents = 5
         let fit = try FLAMEFitter(model: model, embedding: embedding, options: options)
             .fit(landmarks: targets, imageWidth: 256, imageHeight: 256)
 

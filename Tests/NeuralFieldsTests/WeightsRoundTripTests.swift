@@ -56,18 +56,27 @@ import SiderCore
         try load(url)
     }
 
+    /// Saves `store`'s network into `dir` with `save`, loads it back with `load` and expects the
+    /// same views and values; returns the copy and the file.
+    static func saveAndLoad<Network>(_ store: ParameterStore, _ name: String, in dir: URL, save: (URL) throws -> Void,
+                                     load: (URL) throws -> Network, store copy: (Network) -> ParameterStore) throws -> (Network, URL) {
+        let url = dir.appendingPathComponent(name)
+        try save(url)
+        let back = try load(url)
+        #expect(copy(back).views == store.views)
+        #expect(copy(back).valueArray == store.valueArray)
+        return (back, url)
+    }
+
     @Test(arguments: sdfConfigs())
     func geometryNetworkRoundTrips(_ config: SDFNetworkConfig) throws {
         let net = SDFNetwork(config: config, seed: 6)
         Self.perturb(net.store, seed: 7)
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let url = dir.appendingPathComponent("f.sidernn")
-        try net.save(to: url)
-        let back = try SDFNetwork.load(from: url)
+        let (back, url) = try Self.saveAndLoad(net.store, "f.sidernn", in: dir, save: net.save(to:), load: SDFNetwork.load(from:),
+                                               store: \.store)
         #expect(back.config == config)
-        #expect(back.store.views == net.store.views)
-        #expect(back.store.valueArray == net.store.valueArray)
         var rng = SeededGenerator(seed: 8)
         let points = (0..<30).map { _ in rng.uniform(-0.9, 0.9) }
         #expect(Self.outputs(back, points) == Self.outputs(net, points))
@@ -81,12 +90,9 @@ import SiderCore
         Self.perturb(net.store, seed: 3)
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let url = dir.appendingPathComponent("g.sidernn")
-        try net.save(to: url)
-        let back = try RenderingNetwork.load(from: url)
+        let (back, url) = try Self.saveAndLoad(net.store, "g.sidernn", in: dir, save: net.save(to:),
+                                               load: RenderingNetwork.load(from:), store: \.store)
         #expect(back.config == config)
-        #expect(back.store.views == net.store.views)
-        #expect(back.store.valueArray == net.store.valueArray)
         var rng = SeededGenerator(seed: 4)
         let n = 9
         let x = (0..<(3 * n)).map { _ in rng.uniform(-1, 1) }, nrm = (0..<(3 * n)).map { _ in rng.uniform(-1, 1) }
