@@ -49,6 +49,9 @@ let package = Package(
                                          .product(name: "Logging", package: "swift-log")],
                           swiftSettings: optimized),
 
+        // Finite-difference gradient checks by parameter block, shared by the test targets.
+        .target(name: "GradientChecks", dependencies: ["NeuralFields", "SiderCore"], path: "Tests/GradientChecks"),
+
         .testTarget(name: "SiderCoreTests", dependencies: ["SiderCore"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
         .testTarget(name: "TFLiteTests", dependencies: ["TFLite"], resources: [.copy("Fixtures")]),
@@ -56,9 +59,10 @@ let package = Package(
         .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
         .testTarget(name: "MorphableModelsTests", dependencies: ["MorphableModels", "Geometry"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "NeuralFieldsTests", dependencies: ["NeuralFields"]),
+        .testTarget(name: "NeuralFieldsTests", dependencies: ["NeuralFields", "GradientChecks"]),
         .testTarget(name: "SiderPipelineTests",
-                    dependencies: ["SiderPipeline", "Geometry", "NeuralFields", "ImageIO", "Landmarks", "MorphableModels"]),
+                    dependencies: ["SiderPipeline", "Geometry", "NeuralFields", "ImageIO", "Landmarks", "MorphableModels",
+                                   "GradientChecks"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Geometry"]),
     ]
 )

@@ -324,6 +324,18 @@ class FakeTensor:
 # ----------------------------------------------------------------------------------------------
 # The synthetic model.
 # ----------------------------------------------------------------------------------------------
+def grid_faces(nx, ny):
+    """Two triangles per cell of an nx × ny vertex grid (row-major), counter-clockwise seen from
+    the side the grid faces: (a, b, d) and (a, d, c) with a = (i, j), b = (i+1, j), c = (i, j+1)."""
+    faces = []
+    for j in range(ny - 1):
+        for i in range(nx - 1):
+            a = j * nx + i
+            b, c, d = a + 1, a + nx, a + nx + 1
+            faces += [(a, b, d), (a, d, c)]
+    return np.array(faces, dtype=np.uint32)
+
+
 def make_model(rng):
     xs = np.linspace(-0.075, 0.075, GRID_X)
     ys = np.linspace(-0.11, 0.09, GRID_Y)
@@ -335,13 +347,7 @@ def make_model(rng):
             verts.append((x, y, z))
     v_template = np.array(verts, dtype=np.float64)
     V = len(verts)
-    faces = []
-    for j in range(GRID_Y - 1):
-        for i in range(GRID_X - 1):
-            a = j * GRID_X + i
-            b, c, d = a + 1, a + GRID_X, a + GRID_X + 1
-            faces += [(a, b, d), (a, d, c)]  # counter-clockwise seen from +z
-    f = np.array(faces, dtype=np.uint32)
+    f = grid_faces(GRID_X, GRID_Y)
 
     joints = np.array([[0, -0.13, -0.03], [0, -0.09, -0.02], [0, -0.03, -0.01],
                        [0.032, 0.03, 0.02], [-0.032, 0.03, 0.02]])
@@ -516,6 +522,187 @@ def model_from_mesh(obj_path, out):
     print(f"wrote {out}/model.pkl ({n} vertices) and landmark_embedding.npy")
 
 
+# ----------------------------------------------------------------------------------------------
+# A synthetic head with known truth for the fitting test: its own template (a face wrapping
+# round to the ears), landmark components, and DECA's dynamic contour with distinct rows.
+# ----------------------------------------------------------------------------------------------
+HEAD_PHI, HEAD_Y = 29, 23            # template grid: azimuth × height
+HEAD_PHI_MAX = np.radians(100.0)     # the face wraps to 100° either side of the front
+HEAD_A, HEAD_B = 0.075, 0.085        # half-width (x) and depth (z) of the head's cross-section
+HEAD_Y_RANGE = (-0.125, 0.085)
+
+
+def head_surface(phi, y):
+    """Point of the template at azimuth φ (0 = front, +x = the subject's left) and height y."""
+    taper = 1 - 0.35 * np.clip((-y - 0.03) / 0.095, 0, 1) ** 2      # the jaw narrows to the chin
+    x = HEAD_A * taper * np.sin(phi)
+    z = HEAD_B * taper * np.cos(phi) - HEAD_B
+    z = z + 0.022 * np.exp(-(phi ** 2) / (2 * 0.16 ** 2) - (y + 0.01) ** 2 / (2 * 0.02 ** 2))   # nose
+    return np.stack(np.broadcast_arrays(x, y, z), axis=-1)
+
+
+def head_grid():
+    phis = np.linspace(-HEAD_PHI_MAX, HEAD_PHI_MAX, HEAD_PHI)
+    ys = np.linspace(HEAD_Y_RANGE[0], HEAD_Y_RANGE[1], HEAD_Y)
+    return phis, ys
+
+
+def head_face_at(phi, y):
+    """(face index, barycentric coordinates) of the template point at (φ, y): the grid's
+    triangles are triangles in the (φ, y) parameter plane too, so barycentrics are found there."""
+    phis, ys = head_grid()
+    i = int(np.clip(np.searchsorted(phis, phi) - 1, 0, HEAD_PHI - 2))
+    j = int(np.clip(np.searchsorted(ys, y) - 1, 0, HEAD_Y - 2))
+    u = (phi - phis[i]) / (phis[i + 1] - phis[i])
+    v = (y - ys[j]) / (ys[j + 1] - ys[j])
+    f = 2 * (j * (HEAD_PHI - 1) + i)
+    # faces (a, b, d) and (a, d, c) with a = (i, j), b = (i+1, j), c = (i, j+1), d = (i+1, j+1)
+    if u >= v:
+        return f, np.array([1 - u, u - v, v])
+    return f + 1, np.array([1 - v, u, v - u])
+
+
+def head_landmark_sites():
+    """(φ, y) of iBUG 17…67 on the template: brows, nose, eyes, mouth."""
+    deg = np.radians
+    sites = [(deg(a), 0.045 + 0.006 * np.cos(np.radians(a * 3))) for a in (-42, -35, -27, -19, -11)]   # right brow 17–21
+    sites += [(deg(a), 0.045 + 0.006 * np.cos(np.radians(a * 3))) for a in (11, 19, 27, 35, 42)]       # left brow 22–26
+    sites += [(0.0, y) for y in (0.028, 0.016, 0.004, -0.008)]                                          # nose bridge 27–30
+    sites += [(deg(a), -0.024 + 0.002 * abs(a) / 12) for a in (-12, -6, 0, 6, 12)]                     # nostrils 31–35
+    for c in (-21, 21):                                                                                 # eyes 36–47
+        for t in (180, 120, 60, 0, -60, -120):
+            t = np.radians(t if c < 0 else 180 - t)
+            sites.append((deg(c) + deg(8) * np.cos(t), 0.025 + 0.005 * np.sin(t)))
+    outer = [180, 150, 120, 90, 60, 30, 0, -30, -60, -90, -120, -150]                                   # mouth 48–59
+    sites += [(deg(20) * np.cos(np.radians(t)), -0.055 + 0.011 * np.sin(np.radians(t))) for t in outer]
+    inner = [180, 135, 90, 45, 0, -45, -90, -135]                                                       # 60–67
+    sites += [(deg(14) * np.cos(np.radians(t)), -0.055 + 0.004 * np.sin(np.radians(t))) for t in inner]
+    assert len(sites) == 51
+    return sites
+
+
+def head_contour_row(yaw_deg):
+    """The 17 jaw-line points (iBUG 0…16, image left to right) seen with the head turned by
+    yaw: each side ends at the silhouette, where the surface turns away from the camera (the
+    side turned away shows its contour nearer the front), and the points run along the jaw
+    between the two. Rows differ degree by degree, as in FLAME's table."""
+    t = np.radians(yaw_deg)
+    # The head's x after the yaw, x' = x·cos t + z·sin t, is extreme where tan φ = (a/b)·cot t.
+    limb = np.arctan2(HEAD_A * np.cos(t), HEAD_B * np.sin(t))           # the +x side's silhouette
+    right = min(limb, HEAD_PHI_MAX * 0.97)
+    left = max(limb - np.pi, -HEAD_PHI_MAX * 0.97)                      # the −x side's
+    out = []
+    for k in range(17):
+        s = k / 16
+        phi = left + (right - left) * s
+        # height along the jaw: ear level at the ends, the chin in the middle
+        y = -0.115 + 0.11 * (2 * s - 1) ** 2
+        out.append(head_face_at(phi, y))
+    return out
+
+
+def make_head_model(rng, n_shape, n_expr):
+    phis, ys = head_grid()
+    P, Y = np.meshgrid(phis, ys)
+    v_template = head_surface(P, Y).reshape(-1, 3)
+    V = len(v_template)
+    f = grid_faces(HEAD_PHI, HEAD_Y)
+    y = v_template[:, 1]
+    joints = np.array([[0, -0.14, -0.09], [0, -0.11, -0.09], [0, -0.035, -0.075], [0.03, 0.025, -0.03],
+                       [-0.03, 0.025, -0.03]])
+    # Root, neck and jaw inside the head, on the mid-plane: the mean of the two edge columns'
+    # vertices (φ = ±100°) and the front one at the joint's height, weighted to reach its depth;
+    # the eyes on the nearest vertices.
+    J_regressor = np.zeros((5, V))
+    for j in range(5):
+        if j < 3:
+            row = int(np.argmin(np.abs(ys - joints[j, 1])))
+            edge, front = [row * HEAD_PHI, row * HEAD_PHI + HEAD_PHI - 1], row * HEAD_PHI + HEAD_PHI // 2
+            ze, zf = v_template[edge[0], 2], v_template[front, 2]
+            we = (joints[j, 2] - zf) / (ze - zf)
+            J_regressor[j, edge] = we / 2
+            J_regressor[j, front] = 1 - we
+        else:
+            near = np.argsort(np.linalg.norm(v_template - joints[j], axis=1))[:4]
+            J_regressor[j, near] = 0.25
+    # Skinning: the head on the root, the lower face on the jaw (blended over ~1 cm below the
+    # mouth); neck and eyes carry nothing (the fit keeps them at rest).
+    w_jaw = 1 / (1 + np.exp((y + 0.062) / 0.006))
+    weights = np.zeros((V, 5))
+    weights[:, 0], weights[:, 2] = 1 - w_jaw, w_jaw
+    # Components: Gaussian bumps (3–6 mm per unit coefficient, 1.5–2.5 cm wide) each centred on a
+    # different landmark site, so that every one of them moves some landmarks and no two alike.
+    sites = [head_surface(p, q) for p, q in head_landmark_sites() + [(0.0, -0.11), (-1.0, -0.085), (1.0, -0.085)]]
+    order = rng.permutation(len(sites))
+    dirs = []
+    for k in range(n_shape + n_expr):
+        c = sites[order[k % len(sites)]]
+        r = rng.uniform(0.015, 0.025)
+        w = np.exp(-np.sum((v_template - c) ** 2, axis=1) / (2 * r * r))
+        d = rng.normal(size=3)
+        d[2] *= 0.5                                   # mostly in the face plane
+        d *= rng.uniform(0.003, 0.006) / np.linalg.norm(d)
+        dirs.append(w[:, None] * d[None, :])
+    shapedirs = np.stack(dirs, axis=2)
+    posedirs = rng.normal(size=(V, 3, 36)) * 0.001
+    kintree = np.array([[4294967295, 0, 1, 1, 1], [0, 1, 2, 3, 4]], dtype=np.int64)
+    return dict(v_template=v_template, f=f, shapedirs=shapedirs, posedirs=posedirs,
+                J_regressor=J_regressor, kintree_table=kintree, weights=weights, J=J_regressor @ v_template)
+
+
+def make_head_embedding():
+    static = [head_face_at(p, q) for p, q in head_landmark_sites()]
+    rows = [head_contour_row(r if r <= 39 else 39 - r) for r in range(79)]   # DECA: row r ↔ yaw r or 39 − r
+    return dict(static_lmk_faces_idx=np.array([f for f, _ in static], dtype=np.int64),
+                static_lmk_bary_coords=np.array([b for _, b in static]),
+                dynamic_lmk_faces_idx=np.array([[f for f, _ in row] for row in rows], dtype=np.int64),
+                dynamic_lmk_bary_coords=np.array([[b for _, b in row] for row in rows]))
+
+
+def write_head_fixture(out):
+    """flame_head.pkl, landmark_embedding_head.npy (DECA layout) and flame_head_truth.json:
+    known shape, expression and pose and the 68 landmarks of the numpy forward pass."""
+    global N_SHAPE, N_EXPR
+    saved = N_SHAPE, N_EXPR
+    N_SHAPE, N_EXPR = 10, 5
+    rng = np.random.default_rng(68)
+    m = make_head_model(rng, N_SHAPE, N_EXPR)
+    emb = make_head_embedding()
+    p = Py2Pickler()
+    p.save({Py2Str(b"f"): m["f"], Py2Str(b"J_regressor"): csc(m["J_regressor"]),
+            Py2Str(b"kintree_table"): m["kintree_table"], Py2Str(b"J"): m["J"], Py2Str(b"weights"): m["weights"],
+            Py2Str(b"posedirs"): m["posedirs"], Py2Str(b"bs_style"): Py2Str(b"lbs"),
+            Py2Str(b"v_template"): chumpy(m["v_template"]), Py2Str(b"shapedirs"): chumpy(m["shapedirs"]),
+            Py2Str(b"bs_type"): Py2Str(b"lrotmin")})
+    with open(os.path.join(out, "flame_head.pkl"), "wb") as fh:
+        fh.write(p.finish())
+    np.save(os.path.join(out, "landmark_embedding_head.npy"), np.array(emb, dtype=object), allow_pickle=True)
+    cases = []
+    # yaw (deg), pitch, roll; a turned head each way (contour rows 25 and 69) and a frontal one.
+    for c, (yaw, pitch, roll) in enumerate([(25.0, 8.0, -4.0), (-30.0, -6.0, 3.0), (2.0, 3.0, 1.0)]):
+        betas = rng.normal(size=N_SHAPE)
+        psi = rng.normal(size=N_EXPR)
+        pose = np.zeros(15)
+        # global rotation R_z(roll)·R_y(yaw)·R_x(pitch) (its yaw, as the contour choice reads it,
+        # is exactly `yaw`) as an axis-angle vector
+        R = rodrigues(np.array([0, 0, np.radians(roll)])) @ rodrigues(np.array([0, np.radians(yaw), 0])) \
+            @ rodrigues(np.array([np.radians(pitch), 0, 0]))
+        angle = np.arccos(np.clip((np.trace(R) - 1) / 2, -1, 1))
+        axis = np.array([R[2, 1] - R[1, 2], R[0, 2] - R[2, 0], R[1, 0] - R[0, 1]]) / (2 * np.sin(angle))
+        pose[:3] = axis * angle
+        pose[6:9] = [0.12 + 0.05 * c, 0.0, 0.0]                       # jaw open
+        verts, Rs, _ = reference_forward(m, betas, psi, pose)
+        lmk, row = reference_landmarks(m, emb, verts, Rs)
+        frontal = np.concatenate([np.array([verts[m["f"][f]].T @ b for f, b in zip(emb["dynamic_lmk_faces_idx"][0],
+                                                                                    emb["dynamic_lmk_bary_coords"][0])]),
+                                  lmk[17:]])
+        cases.append(dict(shape=betas.tolist(), expression=psi.tolist(), pose=pose.tolist(),
+                          landmarks=lmk.ravel().tolist(), contour_row=row, frontal_row_landmarks=frontal.ravel().tolist()))
+    with open(os.path.join(out, "flame_head_truth.json"), "w") as fh:
+        json.dump(dict(shape_components=N_SHAPE, expression_components=N_EXPR, cases=cases), fh)
+    N_SHAPE, N_EXPR = saved
+
+
 def main():
     global N_SHAPE, N_EXPR, GRID_X, GRID_Y
     if "--from-mesh" in sys.argv:
@@ -595,6 +782,7 @@ def main():
                           contour_row=row, joints=[g[:3, 3].tolist() for g in G]))
     with open(os.path.join(out, "flame_tiny_reference.json"), "w") as fh:
         json.dump(dict(shape_components=N_SHAPE, expression_components=N_EXPR, cases=cases), fh)
+    write_head_fixture(out)
     print("wrote fixtures to", os.path.abspath(out))
 
 

@@ -258,7 +258,7 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
     }
 
     public func secondOrder(_ x: UnsafePointer<Float>, rows: Int, ge: UnsafePointer<Float>, ldge: Int,
-                            barG: UnsafePointer<Float>, dX: UnsafeMutablePointer<Float>?) {
+                            barG: UnsafePointer<Float>, dX: UnsafeMutablePointer<Float>?, parameters: Bool) {
         let cached = cache(for: x, rows: rows)
         let nl = config.levels, nf = config.featuresPerLevel
         if let dX {
@@ -290,6 +290,7 @@ public final class GridEncoding: InputEncoding, @unchecked Sendable {
             }
         }
         // ∂L/∂T[c] += Ge_l·(Ḡ·∂w_c/∂x), split by level (disjoint table ranges).
+        guard parameters else { return }
         let gp = SendablePointer(store.grad(view)), xp = SendableConstPointer(x)
         let gep = SendableConstPointer(ge), bp = SendableConstPointer(barG)
         parallelFor(nl) { levels in

@@ -18,8 +18,8 @@ public protocol InputEncoding: AnyObject, Sendable {
     func pushforward(_ x: UnsafePointer<Float>, rows: Int, tangent: UnsafePointer<Float>,
                      into dE: UnsafeMutablePointer<Float>, ldde: Int)
     /// The second-order terms of ∇ₓf = Jᵀ·Ge given Ḡ = ∂L/∂(∇ₓf):
-    /// dX_j += Σ_{k,i} Ge_k·∂²e_k/∂x_i∂x_j·Ḡ_i (when dX is given) and, for parametric encodings,
-    /// ∂L/∂T += Σ_{k,i} Ge_k·Ḡ_i·∂²e_k/∂x_i∂T.
+    /// dX_j += Σ_{k,i} Ge_k·∂²e_k/∂x_i∂x_j·Ḡ_i (when dX is given) and, for parametric encodings
+    /// when `parameters`, ∂L/∂T += Σ_{k,i} Ge_k·Ḡ_i·∂²e_k/∂x_i∂T.
     func secondOrder(_ x: UnsafePointer<Float>, rows: Int, ge: UnsafePointer<Float>, ldge: Int,
-                     barG: UnsafePointer<Float>, dX: UnsafeMutablePointer<Float>?)
+                     barG: UnsafePointer<Float>, dX: UnsafeMutablePointer<Float>?, parameters: Bool)
 }

@@ -78,6 +78,7 @@ public final class MLP: @unchecked Sendable {
         var ins: [Int] = [], outs: [Int] = [], ls: [Linear] = []
         for l in 0..<(dims.count - 1) {
             let out = config.skips.contains(l + 1) ? dims[l + 1] - dims[0] : dims[l + 1]
+            precondition(out > 0 && dims[l] > 0, "MLP layer \(l): \(dims[l]) → \(out) units (a skip into layer s needs hidden[s−1] > input)")
             ins.append(dims[l]); outs.append(out)
             ls.append(Linear(inputs: dims[l], outputs: out,
                              inputScale: config.skips.contains(l) ? Float(0.5).squareRoot() : 1,

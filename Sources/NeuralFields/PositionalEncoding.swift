@@ -71,7 +71,7 @@ public final class PositionalEncoding: InputEncoding, @unchecked Sendable {
     }
 
     public func secondOrder(_ x: UnsafePointer<Float>, rows: Int, ge: UnsafePointer<Float>, ldge: Int,
-                            barG: UnsafePointer<Float>, dX: UnsafeMutablePointer<Float>?) {
+                            barG: UnsafePointer<Float>, dX: UnsafeMutablePointer<Float>?, parameters: Bool) {
         guard let dX else { return }
         let xp = SendableConstPointer(x), gp = SendableConstPointer(ge), bp = SendableConstPointer(barG)
         let op = SendablePointer(dX), nf = frequencies

@@ -201,7 +201,8 @@ public final class SDFNetwork: @unchecked Sendable {
             encoding.pullback(points.base, rows: n, dE: dE, ldde: d0, into: dPoints, accumulate: false, parameters: parameters)
         }
         if let dGradient, hasGradient {
-            encoding.secondOrder(points.base, rows: n, ge: mlp.inputGradient, ldge: d0, barG: dGradient, dX: dPoints)
+            encoding.secondOrder(points.base, rows: n, ge: mlp.inputGradient, ldge: d0, barG: dGradient, dX: dPoints,
+                                 parameters: parameters)
         }
     }
 

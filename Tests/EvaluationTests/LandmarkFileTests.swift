@@ -10,7 +10,7 @@ import SiderCore
     /// nose bottom 33 between the eyes and the mouth, mouth corners 48 < 54 in x.
     @Test func jamesLJSONIsMappedToIBUGOrder() throws {
         let url = DataPaths.scan("james.ljson")
-        guard FileManager.default.fileExists(atPath: url.path) else { return }
+        try #require(FileManager.default.fileExists(atPath: url.path), "\(url.path) missing: run scripts/install-deps")
         let lm = try LandmarkFile.load(url)
         #expect(lm.layout == .ibug68)
         let p = lm.points

@@ -94,7 +94,9 @@ func syntheticLandmarks() throws -> FaceLandmarks3D {
     /// through the shared triangles) must come back below 0.05 mm median.
     @Test func jamesAgainstReposedCopy() throws {
         let obj = DataPaths.scan("james.obj"), ljson = DataPaths.scan("james.ljson")
-        guard FileManager.default.fileExists(atPath: obj.path) else { return }
+        for url in [obj, ljson] {
+            try #require(FileManager.default.fileExists(atPath: url.path), "\(url.path) missing: run scripts/install-deps")
+        }
         let scan = try MeshIO.load(obj)
         let lm = try LandmarkFile.load(ljson)
         let t = SimilarityTransform(scale: 0.013, rotation: .rotation(axisAngle: SIMD3(0.3, -0.5, 0.2)),

@@ -21,7 +21,8 @@ import SiderPipeline
     }
 
     @Test func truthScoresZeroAndATurnShowsInNormalsOnly() throws {
-        guard FileManager.default.fileExists(atPath: DataPaths.scan("james.obj").path) else { return }
+        let obj = DataPaths.scan("james.obj")
+        try #require(FileManager.default.fileExists(atPath: obj.path), "\(obj.path) missing: run scripts/install-deps")
         let truth = try GroundTruthCase.james(seed: 4, size: 160, supersampling: 1)
         let exact = try Self.truthPrediction(truth, label: "truth")
         let turned = try Self.truthPrediction(truth, turn: 10, label: "turned")

@@ -77,7 +77,7 @@ func frontalScene(lighting: SceneLighting, size: Int = 64) -> ScanScene {
     /// visible at small yaw, the nose tip nearer the camera than the eye corners.
     @Test func jamesRendersAsAFace() throws {
         let obj = DataPaths.scan("james.obj")
-        guard FileManager.default.fileExists(atPath: obj.path) else { return }
+        try #require(FileManager.default.fileExists(atPath: obj.path), "\(obj.path) missing: run scripts/install-deps")
         var ranges = ScanScene.Ranges()
         ranges.yaw = -10...10
         let gt = try GroundTruthCase.make(obj: obj, seed: 3, size: 128, ranges: ranges)

@@ -137,7 +137,7 @@ struct MeshIOTests {
 
     @Test func loadsJamesScan() throws {
         let url = DataPaths.scan("james.obj")
-        try #require(FileManager.default.fileExists(atPath: url.path), "james.obj missing: run scripts/setup")
+        try #require(FileManager.default.fileExists(atPath: url.path), "\(url.path) missing: run scripts/install-deps")
         let m = try MeshIO.load(url)
         #expect(m.vertices.count == 6393)
         #expect(m.faces.count == 12228)

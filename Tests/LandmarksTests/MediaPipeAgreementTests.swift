@@ -43,8 +43,14 @@ struct MediaPipeAgreementTests {
         let mean = Support.mean(errors)
         print(String(format: "%@: 468 points mean %.3f px, max %.3f px, |Δz| mean %.3f px from MediaPipe",
                      name, mean, errors.max() ?? 0, Support.mean(zErrors)))
-        #expect(mean <= 1.5)
-        #expect(Support.mean(zErrors) <= 1.5)
+        // Measured (this machine): mean 0.030 / 0.040 / 0.124 / 0.231 px (takeo, breakingbad,
+        // obama2, biden), largest single point 0.53 px, |Δz| mean ≤ 0.232 px — what float32
+        // kernels in another order than XNNPACK's and the crop's resampling leave. The bounds sit
+        // 30 % above the largest (for other CPUs' BLAS kernels); a shifted crop or a wrong
+        // decoding moves points by pixels.
+        #expect(mean <= 0.3, "\(name): mean \(mean) px")
+        #expect((errors.max() ?? .infinity) <= 0.7, "\(name): max \(errors.max() ?? .infinity) px")
+        #expect(Support.mean(zErrors) <= 0.3, "\(name): |Δz| mean \(Support.mean(zErrors)) px")
         #expect(lm.presenceScore > 0.9)
     }
 

@@ -1,6 +1,7 @@
 import Testing
 import Foundation
 import SiderCore
+import GradientChecks
 @testable import NeuralFields
 
 /// Gradient checks of f_θ: spatial gradient ∇ₓf against finite differences of f, and the full
@@ -57,9 +58,9 @@ import SiderCore
             return l
         }
 
-        /// Runs forward + backward; returns ∂L/∂x.
-        func backward(_ net: SDFNetwork, _ x: [Float]) -> [Float] {
-            net.store.zeroGrads()
+        /// Runs forward + backward (adding to the gradients unless `zeroGradients`); returns ∂L/∂x.
+        func backward(_ net: SDFNetwork, _ x: [Float], zeroGradients: Bool = true) -> [Float] {
+            if zeroGradients { net.store.zeroGrads() }
             _ = value(net, x)
             var dG = [Float](repeating: 0, count: 3 * n)
             for i in 0..<n {
@@ -79,13 +80,22 @@ import SiderCore
         }
     }
 
-    /// ∂L/∂θ and ∂L/∂x of `loss` (analytic backward) against finite differences.
-    static func expectLossGradients(_ net: SDFNetwork, _ x: [Float], _ loss: Loss) {
+    /// ∂L/∂θ block by block (each layer's weight, gain and bias, each grid level) and ∂L/∂x
+    /// point by point, analytic backward against finite differences (`BlockGradientCheck`).
+    static func expectLossGradients(_ net: SDFNetwork, _ x: [Float], _ loss: Loss, _ label: String = "",
+                                    sourceLocation: SourceLocation = #_sourceLocation) {
         let dX = loss.backward(net, x)
-        let (fd, an) = GradientCheck.parameters(net.store) { loss.value(net, x) }
-        #expect(GradientCheck.relativeError(fd, an) <= GradientCheck.tolerance, "θ: fd \(fd) analytic \(an)")
-        let (fdx, anx) = GradientCheck.points(x, gradient: dX) { loss.value(net, $0) }
-        #expect(GradientCheck.relativeError(fdx, anx) <= GradientCheck.tolerance, "x: fd \(fdx) analytic \(anx)")
+        let theta = BlockGradientCheck.check(net.store, blocks: GradientCheck.blocks(net)) { loss.value(net, x) }
+        BlockGradientCheck.expect(theta, "\(label) θ", sourceLocation: sourceLocation)
+        let points = BlockGradientCheck.check(BlockGradientCheck.rows(loss.n, width: 3, name: "point"), values: x,
+                                              gradient: dX) { loss.value(net, $0) }
+        BlockGradientCheck.expect(points, "\(label) x", sourceLocation: sourceLocation)
+    }
+
+    /// Points for a finite-difference check in x: clear of the grid's cell faces (2.5 steps).
+    static func checkPoints(_ net: SDFNetwork, _ n: Int, radius: Float, _ rng: inout SeededGenerator) -> [Float] {
+        guard let grid = net.encoding as? GridEncoding else { return GradientCheck.randomPoints(n, radius: radius, &rng) }
+        return GradientCheck.pointsInsideCells(n, radius: radius, grid: grid, margin: 5e-3, &rng)
     }
 
     @Test(arguments: encodings)
@@ -113,7 +123,7 @@ import SiderCore
         let net = Self.perturbed(Self.tinyConfig(enc))
         var rng = SeededGenerator(seed: 2)
         let n = 13
-        let x = GradientCheck.randomPoints(n, radius: 0.8, &rng)
+        let x = Self.checkPoints(net, n, radius: 0.8, &rng)
         let loss = Loss(n: n, features: net.config.featureSize, &rng)
         Self.expectLossGradients(net, x, loss)
     }
@@ -130,9 +140,7 @@ import SiderCore
             if term != 0 { loss.a = loss.a.map { _ in 0 } }
             if term != 1 { loss.b = loss.b.map { _ in 0 } }
             if term != 2 { loss.c = loss.c.map { _ in 0 } }
-            _ = loss.backward(net, x)
-            let (fd, an) = GradientCheck.parameters(net.store, seed: UInt64(term + 20), h: 5e-4) { loss.value(net, x) }
-            #expect(GradientCheck.relativeError(fd, an) <= GradientCheck.tolerance, "term \(term): fd \(fd) analytic \(an)")
+            Self.expectLossGradients(net, x, loss, "term \(term)")
         }
     }
 
@@ -151,6 +159,8 @@ import SiderCore
             #expect(f[0] < 0 && f[1] > 0)
             onSphere += abs(f[2]) / 50
         }
-        #expect(onSphere < 0.25)
+        // Measured 0.157 (seed 9): softplus(β = 100) at width 128 lifts f by ~0.16 all over (the
+        // sphere it describes has radius ≈ 0.44, not 0.6); 0.2 leaves 25 % for the seed.
+        #expect(onSphere < 0.2, "mean |f| on the sphere \(onSphere)")
     }
 }

@@ -147,7 +147,7 @@ import SiderCore
             // Colour term alone (double): at h = 5e-4 the re-traced x̂ (float) leaves a noise of
             // about 1.5e-5 in the quotient (measured over h = 2.5e-4…1e-3; larger steps cross
             // the tracer's branch changes), so 3e-5 plus 5 %: a 10 % error in the seeds of x̂(θ) fails.
-            let f = BlockGradientCheck.check(store, gradient: grad, h: colourOnly ? 5e-4 : 2e-3, relative: 0.05,
+            let f = ObjectiveGradientCheck.check(store, gradient: grad, h: colourOnly ? 5e-4 : 2e-3, relative: 0.05,
                                              floor: colourOnly ? 3e-5 : 1e-4, seed: 5, loss: total)
             failures += f.map { "\(name).\($0)" }
         }

@@ -13,9 +13,6 @@ import SiderPipeline
     /// The FLAME-format model `scripts/test` builds from this photo's landmark mesh
     /// (`scripts/make_flame_fixture.py --from-mesh`; 50 shape + 20 expression components).
     static let flameFixture = DataPaths.root.appendingPathComponent("fixtures/flame_from_obama2", isDirectory: true)
-    static var hasFlameFixture: Bool {
-        FileManager.default.fileExists(atPath: flameFixture.appendingPathComponent("model.pkl").path)
-    }
 
     static func landmarks() throws -> (RGBImage, FaceLandmarks) {
         let photo = try ImageDecoder.load(DataPaths.sample("obama2.jpg"))
@@ -75,11 +72,13 @@ import SiderPipeline
     /// the photo camera, are where the fit put them (so mesh and camera are in one frame) and
     /// meet the detected 68 within a few crop pixels (the synthetic model's eyebrows and inner
     /// lips fit worst, up to ~10 px at 256).
-    @Test(.enabled(if: FrontEndTests.hasFlameFixture, "needs the fixture scripts/test makes"))
-    func flamePriorProjectsOntoThe68Landmarks() throws {
-        let (photo, found) = try Self.landmarks()
+    @Test func flamePriorProjectsOntoThe68Landmarks() throws {
         let model = Self.flameFixture.appendingPathComponent("model.pkl")
         let embeddingURL = Self.flameFixture.appendingPathComponent("landmark_embedding.npy")
+        for url in [model, embeddingURL] {
+            try #require(FileManager.default.fileExists(atPath: url.path), "\(url.path) missing: run scripts/test (it makes this fixture)")
+        }
+        let (photo, found) = try Self.landmarks()
         let prior = try CoarsePrior.loadFLAME(model: model, embedding: embeddingURL, shapeComponents: 50)
         let front = try FaceFrontEnd(photo: photo, landmarks: found, crop: TestConfigs.shipped("fast").crop, prior: prior)
         #expect(front.prior.kind == "FLAME")

@@ -37,7 +37,7 @@ import SiderCore
     }
 
     /// value(θ) and ∇θ(weight·value) of one geometry term, as the optimiser assembles them.
-    static func checkGeometryTerm(_ term: any GeometryLossTerm) -> [BlockGradientCheck.Failure] {
+    static func checkGeometryTerm(_ term: any GeometryLossTerm) -> [ObjectiveGradientCheck.Failure] {
         let f = geometry()
         let (ctx, base) = context(f)
         var rng = SeededGenerator(seed: 3)
@@ -54,7 +54,7 @@ import SiderCore
         var dS = [Float](repeating: 0, count: points.count), dG = [SIMD3<Float>](repeating: .zero, count: points.count)
         _ = term.accumulate(e, extra: extraRows, context: ctx, dSDF: &dS, dGradients: &dG)
         _ = f.backward(dSDF: dS, dFeatures: nil, dGradients: dG)
-        return BlockGradientCheck.check(f.network.store, gradient: f.network.store.gradArray, loss: value)
+        return ObjectiveGradientCheck.check(f.network.store, gradient: f.network.store.gradArray, loss: value)
     }
 
     @Test func sdfAgreementGradient() {

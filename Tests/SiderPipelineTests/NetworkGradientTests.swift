@@ -1,6 +1,7 @@
 import Testing
 import Geometry
 import NeuralFields
+import GradientChecks
 import SiderPipeline
 
 /// Finite-difference check of the implicit-differentiation path with the real networks: the
@@ -8,14 +9,15 @@ import SiderPipeline
 @Suite struct NetworkGradientTests {
     static let frame = CoarseFrame(center: [0, 0, 1], scale: 0.5)
 
-    /// Renders a 6×6 patch of rays through `f` and `g`, back-propagates J and compares ∂J/∂θ at
-    /// `picks` (store, parameter view name, index) with central differences.
+    /// Renders a 6×6 patch of rays through `f` and `g`, back-propagates J and checks ∂J/∂θ of
+    /// every parameter block of `stores` (each layer's weight, gain and bias of f_θ, δ and g_ω)
+    /// against finite differences of J with the rays re-traced (`BlockGradientCheck`).
     static func checkColourGradient(_ f: some DifferentiableSDF, _ g: some DifferentiableShader,
-                                    picks: [(ParameterStore, String, Int)], seed: UInt64) throws {
-        let cam = PinholeCamera(fx: 30, fy: 30, cx: 6, cy: 6, width: 12, height: 12)
-        var mask = PixelMask(width: 12, height: 12)
-        for y in 3..<9 { for x in 3..<9 { mask[x, y] = true } }
-        let rays = RaySet(camera: cam, mask: mask, depth: [Float](repeating: 0.7, count: 144), margin: 0.15)
+                                    stores: [(String, ParameterStore, Float)], seed: UInt64) throws {
+        let cam = PinholeCamera(fx: 60, fy: 60, cx: 12, cy: 12, width: 24, height: 24)
+        var mask = PixelMask(width: 24, height: 24)
+        for y in 6..<18 { for x in 6..<18 { mask[x, y] = true } }
+        let rays = RaySet(camera: cam, mask: mask, depth: [Float](repeating: 0.7, count: 576), margin: 0.15)
         var ts = SphereTraceSettings(); ts.threshold = 1e-7; ts.maxSteps = 80; ts.secantSteps = 30
         let renderer = SurfaceRenderer(tracer: SphereTracer(settings: ts))
         var rng = SeededGeneratorBox(seed: seed)
@@ -24,7 +26,8 @@ import SiderPipeline
             let b = renderer.render(rays, geometry: f, shader: g)
             var j = 0.0
             for (i, r) in b.hits.enumerated() { j += Double((w[r] * b.colors[i]).sum()) }
-            return j
+            // A ray that stops hitting makes J jump: such a step is no derivative.
+            return b.hits.count == rays.count ? j : .nan
         }
         let batch = renderer.render(rays, geometry: f, shader: g)
         try #require(batch.hits.count == rays.count)
@@ -32,19 +35,14 @@ import SiderPipeline
         let seeds = renderer.backward(batch, dColors: batch.hits.map { w[$0] }, geometry: f, shader: g)
         _ = f.forward(batch.points)
         _ = f.backward(dSDF: seeds, dFeatures: nil, dGradients: nil)
-        let analytic = picks.map { $0.0.gradArray }
-        for (p, (store, name, i)) in picks.enumerated() {
-            let k = try #require(store.views.first { $0.name == name }).offset + i
-            // h: small enough that the traced surface moves linearly (at 10⁻² δ's output bias, which
-            // shifts the whole surface, is off by 2×), large enough for Float rendering.
-            let saved = store.values[k], h: Float = 2e-3 * max(1, abs(saved))
-            store.values[k] = saved + h; store.markChanged()
-            let jp = objective()
-            store.values[k] = saved - h; store.markChanged()
-            let jm = objective()
-            store.values[k] = saved; store.markChanged()
-            let numeric = (jp - jm) / Double(2 * h), a = Double(analytic[p][k])
-            #expect(abs(numeric - a) <= 0.05 * abs(numeric) + 2e-3, "\(name)[\(i)]: analytic \(a) vs numeric \(numeric)")
+        for (label, store, h) in stores {
+            // x̂ is found to float32 resolution, which jitters J by ~2·10⁻⁵ (per 36 rays) from one θ to
+            // the next: D scatters ±0.8 % about g·d for h from 2.5·10⁻⁴ to 10⁻² (measured). Hence
+            // 144 rays, h as large as the surface's smooth motion allows (per store), rtol = 10⁻²,
+            // and a sensitivity of 25 % (a missing or doubled term of the x̂(θ) chain, not a 5 %
+            // error: the networks' own blocks are held to 5 % in NeuralFieldsTests).
+            BlockGradientCheck.expect(BlockGradientCheck.check(store, h: h, relativeTolerance: 1e-2, seed: seed) { objective() },
+                                      label, sensitivity: 0.25)
         }
     }
 
@@ -54,11 +52,7 @@ import SiderPipeline
         let gc = RenderingNetworkConfig(pointFrequencies: 0, viewFrequencies: 2, hidden: [16], featureSize: 4)
         let f = NetworkGeometry(network: SDFNetwork(config: fc, seed: 3), frame: Self.frame, group: "f_c")
         let g = NetworkShader(network: RenderingNetwork(config: gc, seed: 4), frame: Self.frame)
-        // First layer, a hidden layer, the output layer's SDF row and a feature row, the SDF bias.
-        let s = f.network.store
-        try Self.checkColourGradient(f, g, picks: [(s, "f.lin0.weight", 5), (s, "f.lin0.bias", 17), (s, "f.lin2.weight", 100),
-                                                   (s, "f.lin3.weight", 3), (s, "f.lin3.weight", 40), (s, "f.lin3.bias", 0)],
-                                     seed: 11)
+        try Self.checkColourGradient(f, g, stores: [("f", f.network.store, 1e-2), ("g", g.network.store, 1e-2)], seed: 11)
     }
 
     /// The same path through `RefinedGeometry` (f_θ = f_c + δ): the gradient reaches δ's weights
@@ -79,8 +73,6 @@ import SiderPipeline
         ds.markChanged()
         let g = NetworkShader(network: RenderingNetwork(config: gc, seed: 4), frame: Self.frame)
         try Self.checkColourGradient(RefinedGeometry(coarse: coarse, detail: delta), g,
-                                     picks: [(ds, "f.lin0.weight", 7), (ds, "f.lin1.bias", 3), (ds, "f.lin2.weight", 5),
-                                             (ds, "f.lin2.bias", 0), (cs, "f.lin0.weight", 5), (cs, "f.lin2.weight", 2)],
-                                     seed: 12)
+                                     stores: [("δ", ds, 2e-3), ("f_c", cs, 1e-2), ("g", g.network.store, 1e-2)], seed: 12)
     }
 }

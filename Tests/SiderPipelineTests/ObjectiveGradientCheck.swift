@@ -9,7 +9,7 @@ import SiderPipeline
 /// For block b, a random unit direction d inside it: fd = (J(θ + h·d) − J(θ − h·d))/(2h) against
 /// the analytic ⟨∇J, d⟩. Tolerance: 3 % of the larger, plus an absolute floor `floor` for
 /// blocks whose directional derivative is at the level of J's float rounding (|J|·2⁻²³/h).
-enum BlockGradientCheck {
+enum ObjectiveGradientCheck {
     struct Failure: CustomStringConvertible {
         var block: String, fd: Double, analytic: Double
         var description: String { "\(block): fd \(fd), analytic \(analytic)" }
