@@ -4,6 +4,7 @@ import Geometry
 import ImageIO
 import Landmarks
 import MorphableModels
+import Report
 import SiderCore
 import SiderPipeline
 
@@ -109,6 +110,7 @@ struct ReconstructCommand: ParsableCommand {
                                               StageTime(stage: "coarse mesh", seconds: coarseSeconds)], at: 0)
             try AtomicFile.writeJSON(report, to: outDir.appendingPathComponent("run.json"))
             try MeshIO.save(front.coarseMesh, to: outDir.appendingPathComponent("coarse.obj"))
+            try RunReportPage.write(outputDirectory: outDir)
             let total = report.stages.reduce(0) { $0 + $1.seconds }
             let times = report.stages.map { "\($0.stage) \(String(format: "%.1f", $0.seconds))s" }.joined(separator: ", ")
             defer { if report.stopReason == .interrupted { Foundation.exit(130) } }

@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import Report
+import SiderCore
+
+/// `sider report OUT_DIR [--map-size N] [--uv-layout FILE]`: rebuilds `report.html` and the
+/// textured export (UV meshes, texture, displacement and normal maps) of a finished run.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Rebuild report.html and the textured export (UV meshes, texture, displacement and normal maps) of a run's output folder.")
+
+    @Argument(help: "Output folder of `sider reconstruct` (holds run.json).")
+    var outputFolder: String
+
+    @Option(help: "Side of texture.png, displacement.png and normal_map.png in texels.")
+    var mapSize: Int = 1024
+
+    @Option(help: "OBJ with the UV layout (vt) of the coarse mesh's triangles, e.g. FLAME's head_template.obj.")
+    var uvLayout: String?
+
+    @Flag(help: "Write only report.html (no textured export).")
+    var noExport = false
+
+    func run() throws {
+        try reportingErrors {
+            guard (16...8192).contains(mapSize) else { throw SiderError(.badInput, "--map-size must be in 16…8192") }
+            let dir = URL(fileURLWithPath: outputFolder, isDirectory: true)
+            var options = RunReportPage.Options()
+            options.texturedExport = !noExport
+            options.export.mapSize = mapSize
+            options.export.layoutFile = uvLayout.map { URL(fileURLWithPath: $0) }
+            let result = try RunReportPage.write(outputDirectory: dir, options: options)
+            if let maps = result.maps {
+                print("textured export: UV layout \(maps.uvLayout), \(maps.size)² maps, displacement ±\(String(format: "%.3g", maps.displacement.maxAbsDisplacement * 1000)) mm (\(maps.files.joined(separator: ", ")))")
+            }
+            print("report: \(result.report.path)")
+        }
+    }
+}
