@@ -12,7 +12,7 @@ enum SyntheticRun {
     static let camera = PinholeCamera(fx: 512, fy: 512, cx: 128, cy: 128, width: 256, height: 256)
     static let amplitude: Float = 0.0015
 
-    static func ripple(_ p: SIMD3<Float>) -> Float { amplitude * sinf(60 * p.x) * cosf(50 * p.y) }
+    static func ripple(_ p: SIMD3<Float>) -> Float { amplitude * sinf(60 * p.x + 0.4) * sinf(50 * p.y + 0.7) }
 
     static func coarseMesh(grid n: Int = 14) -> TriangleMesh {
         var v: [SIMD3<Float>] = []

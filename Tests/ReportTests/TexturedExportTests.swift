@@ -49,6 +49,7 @@ import Testing
         let rms = (sumSq / Float(base.vertices.count)).squareRoot()
         #expect(worst < 0.03 * SyntheticRun.amplitude, "worst \(worst) m")
         #expect(rms < 0.01 * SyntheticRun.amplitude, "rms \(rms) m")
+        print("displacement read-back: worst \(worst * 1e6) µm, rms \(rms * 1e6) µm (amplitude \(SyntheticRun.amplitude * 1e6) µm)")
 
         // The map is not trivially right: with v flipped the same read-back misses badly.
         var flipped: Float = 0
