@@ -74,8 +74,10 @@ struct ReportPageHTML {
             figures += "<figure><img src=\"\(uri)\" alt=\"\(name)\"><figcaption>\(name): \(HTMLText.escape(caption))</figcaption></figure>\n"
         }
         let tableHTML = tables.map { t in
-            "<table><tr><th colspan=\"2\">\(HTMLText.escape(t.title))</th></tr>" +
-            t.rows.map { "<tr><td>\(HTMLText.escape($0.0))</td><td>\(HTMLText.escape($0.1))</td></tr>" }.joined() + "</table>"
+            let table = "<table><tr><th colspan=\"2\">\(HTMLText.escape(t.title))</th></tr>" +
+                t.rows.map { "<tr><td>\(HTMLText.escape($0.0))</td><td>\(HTMLText.escape($0.1))</td></tr>" }.joined() + "</table>"
+            // Long tables (the settings) start folded.
+            return t.rows.count > 12 ? "<details><summary>\(HTMLText.escape(t.title)) (\(t.rows.count))</summary>\(table)</details>" : table
         }.joined(separator: "\n")
         let noteHTML = notes.map { "<p class=\"note\">\(HTMLText.escape($0))</p>" }.joined()
         let links = downloads.map { "<a href=\"\(HTMLText.escape($0))\">\(HTMLText.escape($0))</a>" }.joined(separator: " · ")

@@ -54,9 +54,13 @@ enum ReportPageScript {
     scene.add(meshes[k]);
   });
   scene.add(new THREE.AmbientLight(0xffffff, 0.25));
+  // The light moves with the camera (its direction is set relative to the view), so orbiting
+  // never leaves the face in the dark; the sliders turn it around the view direction.
   var light = new THREE.DirectionalLight(0xffffff, 0.95);
-  scene.add(light);
-  scene.add(light.target);
+  camera.add(light);
+  light.target.position.set(0, 0, -1);
+  camera.add(light.target);
+  scene.add(camera);
 
   var radius = (meshes.detailed || meshes.coarse).geometry.boundingSphere.radius;
   var home = new THREE.Vector3(0, 0, radius / Math.tan((15 * Math.PI) / 180) * 1.15);
@@ -72,7 +76,7 @@ enum ReportPageScript {
 
   function render() {
     var r = (state.azimuth * Math.PI) / 180, e = (state.elevation * Math.PI) / 180;
-    light.position.set(Math.sin(r) * Math.cos(e), Math.sin(e), Math.cos(r) * Math.cos(e)).multiplyScalar(radius * 4);
+    light.position.set(Math.sin(r) * Math.cos(e), Math.sin(e), Math.cos(r) * Math.cos(e));
     Object.keys(meshes).forEach(function (k) {
       meshes[k].visible = k === state.mesh;
       var m = meshes[k];

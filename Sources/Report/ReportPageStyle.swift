@@ -37,6 +37,7 @@ enum ReportPageStyle {
     table { border-collapse: collapse; background: #fff; font-size: 13px; }
     td, th { border: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
     th { background: #eef0f3; }
+    details summary { cursor: pointer; font-weight: 600; font-size: 13px; margin-bottom: 6px; }
     .tables { display: flex; flex-wrap: wrap; gap: 18px; align-items: flex-start; }
     .note { color: var(--muted); font-size: 13px; }
     .warn { color: #9a3412; }

@@ -13,7 +13,7 @@ import SiderCore
 /// the face's hidden sides continue its skin tone instead of showing black.
 enum TextureBaker {
     /// Cosine below which a triangle is seen too obliquely to take the image's colour.
-    static let grazingCosine: Float = 0.15
+    static let grazingCosine: Float = 0.4
 
     static func bake(_ m: UVMesh, raster: UVRaster, image: RGBImage, camera: PinholeCamera) throws -> RGBImage {
         let mesh = m.mesh

@@ -72,8 +72,8 @@ enum UVDilation {
     }
 
     /// Fills every invalid texel from the valid ones by push-pull: a pyramid of valid-weighted
-    /// 2×2 means up to one texel (pull), then each invalid texel takes its parent's value, from
-    /// the coarsest level down (push). O(texels); smooth enough for regions no camera saw.
+    /// 2×2 means up to one texel (pull), then each invalid texel takes the bilinear value of the
+    /// level above, from the coarsest level down (push). O(texels); smooth enough for regions no camera saw.
     static func pushPull<T: SIMD>(_ values: inout [T], valid: [Bool], size: Int) where T.Scalar == Float {
         var levels: [(values: [T], weight: [Float], size: Int)] = [(values, valid.map { $0 ? 1 : 0 }, size)]
         while levels.last!.size > 1 {
@@ -88,9 +88,16 @@ enum UVDilation {
             levels.append((nv, nw, h))
         }
         for k in stride(from: levels.count - 2, through: 0, by: -1) {
-            let parent = levels[k + 1], s = levels[k].size
+            let parent = levels[k + 1], s = levels[k].size, ps = parent.size
+            // Bilinear in the parent (texel centres), so the fill has no blocks.
+            func at(_ x: Int, _ y: Int) -> T { parent.values[min(max(y, 0), ps - 1) * ps + min(max(x, 0), ps - 1)] }
             for y in 0..<s { for x in 0..<s where levels[k].weight[y * s + x] == 0 {
-                levels[k].values[y * s + x] = parent.values[(y / 2) * parent.size + x / 2]
+                let fx = (Float(x) + 0.5) / 2 - 0.5, fy = (Float(y) + 0.5) / 2 - 0.5
+                let x0 = Int(fx.rounded(.down)), y0 = Int(fy.rounded(.down))
+                let tx = fx - Float(x0), ty = fy - Float(y0)
+                let top = at(x0, y0) * (1 - tx) + at(x0 + 1, y0) * tx
+                let bottom = at(x0, y0 + 1) * (1 - tx) + at(x0 + 1, y0 + 1) * tx
+                levels[k].values[y * s + x] = top * (1 - ty) + bottom * ty
                 levels[k].weight[y * s + x] = 1
             } }
         }
