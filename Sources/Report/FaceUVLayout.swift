@@ -19,7 +19,8 @@ import SiderCore
 ///   for the parts that face the camera, overlapping for those that face away.
 ///
 /// Coordinates fill [margin, 1 − margin]² with one scale for both axes (the face keeps its
-/// aspect ratio), v up (OBJ).
+/// aspect ratio), v up (OBJ). Where a projection folds (triangles turned away from the view:
+/// inner lips, nostrils), `UVUntangle` relaxes the fold so that no two points share texels.
 public enum FaceUVLayout {
     public static let margin: Float = 0.02
 
@@ -35,9 +36,11 @@ public enum FaceUVLayout {
             return (try fromFile(layoutFile, coarse: coarse), .layoutFile)
         }
         if isLandmarkMesh, coarse.vertices.count >= 468, let frame = faceFrame(coarse.vertices) {
-            return (try UVMesh(mesh: coarse, vertexUVs: project(coarse.vertices, x: frame.x, y: frame.y)), .landmarkMeshFrontal)
+            let uv = UVUntangle.untangle(project(coarse.vertices, x: frame.x, y: frame.y), mesh: coarse).uv
+            return (try UVMesh(mesh: coarse, vertexUVs: uv), .landmarkMeshFrontal)
         }
-        return (try UVMesh(mesh: coarse, vertexUVs: project(coarse.vertices, x: SIMD3(1, 0, 0), y: SIMD3(0, 1, 0))), .cameraFrontal)
+        let uv = UVUntangle.untangle(project(coarse.vertices, x: SIMD3(1, 0, 0), y: SIMD3(0, 1, 0)), mesh: coarse).uv
+        return (try UVMesh(mesh: coarse, vertexUVs: uv), .cameraFrontal)
     }
 
     /// (x̂, ŷ) of the face frame, nil when the landmarks are degenerate.

@@ -22,6 +22,9 @@ struct ReportCommand: ParsableCommand {
     @Flag(help: "Write only report.html (no textured export).")
     var noExport = false
 
+    @Flag(help: "Rebuild the detailed mesh from coarse.obj and displacement.png and print how far it is from detailed.obj.")
+    var checkMaps = false
+
     func run() throws {
         try reportingErrors {
             guard (16...8192).contains(mapSize) else { throw SiderError(.badInput, "--map-size must be in 16…8192") }
@@ -35,6 +38,11 @@ struct ReportCommand: ParsableCommand {
                 print("textured export: UV layout \(maps.uvLayout), \(maps.size)² maps, displacement ±\(String(format: "%.3g", maps.displacement.maxAbsDisplacement * 1000)) mm (\(maps.files.joined(separator: ", ")))")
             }
             print("report: \(result.report.path)")
+            if checkMaps {
+                let c = try DisplacementCheck.measure(outputDirectory: dir)
+                print(String(format: "maps check: coarse.obj + displacement.png vs detailed.obj over %d vertices: median %.4f mm, 99th percentile %.4f mm, worst %.3f mm, rms %.4f mm (displacement rms %.3f mm)",
+                             c.vertices, c.median * 1000, c.p99 * 1000, c.worst * 1000, c.rms * 1000, c.rmsDisplacement * 1000))
+            }
         }
     }
 }

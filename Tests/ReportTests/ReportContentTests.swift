@@ -83,3 +83,25 @@ import Testing
         #expect(html.contains("No 3D viewer") && !html.contains("id=\"sider-meshes\""))
     }
 }
+
+@Suite struct UVLayoutTests {
+    /// A grid whose middle row is pushed past the next one (a fold in projection) is unfolded,
+    /// and the unfolded layout leaves the rest of the grid where it was.
+    @Test func foldedProjectionIsUntangled() throws {
+        var mesh = SyntheticRun.coarseMesh(grid: 8)
+        let n = 8
+        var uv = mesh.vertices.map { SIMD2($0.x, $0.y) }
+        for i in 0..<n { uv[3 * n + i].y += 0.032 }   // row 3 beyond row 4: its triangles flip
+        mesh.uvs = nil
+        func folded(_ t: [SIMD2<Float>]) -> Int {
+            mesh.faces.filter { f in
+                let a = t[Int(f.x)], b = t[Int(f.y)], c = t[Int(f.z)]
+                return (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x) >= 0
+            }.count
+        }
+        #expect(folded(uv) > 0)
+        let (fixed, left) = UVUntangle.untangle(uv, mesh: mesh)
+        #expect(left == 0 && folded(fixed) == 0)
+        #expect(fixed[0] == uv[0] && fixed[n * n - 1] == uv[n * n - 1])
+    }
+}

@@ -26,38 +26,18 @@ import Testing
         #expect(record.subdivisions == 3 && record.uvLayout == "cameraFrontal")
         #expect(record.displacement.maxTangentialResidual < 1e-6)
 
-        let maps = try JSONDecoder().decode(TexturedExport.MapsRecord.self, from: Data(contentsOf: dir.appendingPathComponent("maps.json")))
-        let map = try PNGDecoder.loadGray16(dir.appendingPathComponent("displacement.png"))
-        let (detailedUV, corners) = try MeshIO.loadOBJWithCornerUVs(dir.appendingPathComponent("detailed.obj"))
-        let uv = try #require(detailedUV.uvs)
-        #expect(corners != nil)
-        var base = try MeshIO.load(dir.appendingPathComponent("coarse.obj"))
-        base.uvs = nil
-        for _ in 0..<maps.subdivisions { base = base.subdividedMidpoint() }
-        let normals = DetailMaps.outwardNormals(base)
         let truth = SyntheticRun.detailedMesh(SyntheticRun.coarseMesh())
-        #expect(detailedUV.vertices == truth.vertices && detailedUV.faces == truth.faces)
+        let written = try MeshIO.load(dir.appendingPathComponent("detailed.obj"))
+        #expect(written.vertices == truth.vertices && written.faces == truth.faces && written.uvs != nil)
 
-        let gray = RGBImage(gray: map)
-        var worst: Float = 0, sumSq: Float = 0
-        for i in base.vertices.indices {
-            let s = gray.sample(x: uv[i].x * Float(map.width), y: (1 - uv[i].y) * Float(map.height)).x
-            let d = DetailMaps.decode(sample: s, scale: maps.displacement.scale)
-            let e = length(base.vertices[i] + d * normals[i] - truth.vertices[i])
-            worst = max(worst, e); sumSq += e * e
-        }
-        let rms = (sumSq / Float(base.vertices.count)).squareRoot()
-        #expect(worst < 0.03 * SyntheticRun.amplitude, "worst \(worst) m")
-        #expect(rms < 0.01 * SyntheticRun.amplitude, "rms \(rms) m")
-        print("displacement read-back: worst \(worst * 1e6) µm, rms \(rms * 1e6) µm (amplitude \(SyntheticRun.amplitude * 1e6) µm)")
-
-        // The map is not trivially right: with v flipped the same read-back misses badly.
-        var flipped: Float = 0
-        for i in base.vertices.indices {
-            let s = gray.sample(x: uv[i].x * Float(map.width), y: uv[i].y * Float(map.height)).x
-            flipped = max(flipped, length(base.vertices[i] + DetailMaps.decode(sample: s, scale: maps.displacement.scale) * normals[i] - truth.vertices[i]))
-        }
-        #expect(flipped > 0.5 * SyntheticRun.amplitude)
+        let check = try DisplacementCheck.measure(outputDirectory: dir)
+        #expect(check.vertices == truth.vertices.count)
+        #expect(check.worst < 0.03 * SyntheticRun.amplitude, "worst \(check.worst) m")
+        #expect(check.rms < 0.01 * SyntheticRun.amplitude, "rms \(check.rms) m")
+        print("displacement read-back: worst \(check.worst * 1e6) µm, rms \(check.rms * 1e6) µm (displacement rms \(check.rmsDisplacement * 1e6) µm)")
+        // The map is not trivially right: read with v flipped it misses by about the detail itself.
+        let flipped = try DisplacementCheck.measure(outputDirectory: dir, flipV: true)
+        #expect(flipped.rms > 0.5 * check.rmsDisplacement)
     }
 
     @Test func texturedFilesReferenceEachOther() throws {
