@@ -113,13 +113,13 @@ public struct BatchSummary: Codable, Sendable, Equatable {
         return t.hasPrefix(b) ? String(t.dropFirst(b.count)) : t
     }
 
-    /// One row per photo; loss columns for every term any entry has.
+    /// One row per photo; a final_TERM column for every loss-record term any entry has.
     public var csv: String {
         let termSet: Set<String> = Set(entries.flatMap { (e: BatchEntry) -> [String] in Array((e.losses ?? [:]).keys) })
         let terms: [String] = termSet.sorted { ($0 == "total" ? "" : $0) < ($1 == "total" ? "" : $1) }
         let head: [String] = ["name", "input", "status", "seconds", "landmark_error_mean_px", "landmark_error_max_px", "prior",
                               "iterations", "stop_reason"]
-        let lossHeads: [String] = terms.map { "loss_" + $0 }
+        let lossHeads: [String] = terms.map { "final_" + $0 }
         var rows: [[String]] = [head + lossHeads + ["error", "report"]]
         func num(_ v: Double?) -> String { v.map { String(format: "%.6g", $0) } ?? "" }
         for e in entries {
