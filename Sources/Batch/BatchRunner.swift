@@ -9,7 +9,8 @@ import SiderCore
 /// "interrupted" (or that left a checkpoint.bin without run.json) is continued with
 /// `--resume`. A failure is recorded (OUT/logs/NAME.failed.json: its one-line error, the last
 /// stderr line that starts with "error:", else the last non-empty one, and the exit status) and
-/// the batch goes on; an interrupted child (exit 130, Ctrl-C) stops the batch.
+/// the batch goes on; an interrupted child (exit 130, Ctrl-C) stops the batch. With
+/// `forwardSignals`, SIGINT/SIGTERM to the batch reach the child as SIGINT (`ChildSignals`).
 public struct BatchRunner {
     public var sider: URL
     public var out: URL
@@ -17,6 +18,8 @@ public struct BatchRunner {
     public var extraArguments: [String]
     /// Receives one progress line per photo.
     public var progress: (String) -> Void = { print($0) }
+    /// Pass SIGINT/SIGTERM on to the running child and stop after it (`ChildSignals`).
+    public var forwardSignals = false
 
     public init(sider: URL, out: URL, preset: String?, extraArguments: [String]) {
         self.sider = sider; self.out = out; self.preset = preset; self.extraArguments = extraArguments
@@ -43,12 +46,15 @@ public struct BatchRunner {
 
     public func run(_ inputs: [BatchInput]) throws -> Outcome {
         try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        if forwardSignals { ChildSignals.install() }
+        defer { if forwardSignals { ChildSignals.uninstall() } }
         var outcome = Outcome(entries: [])
         var spent: Double = 0
         for (k, input) in inputs.enumerated() {
             let dir = out.appendingPathComponent(input.name)
             let before = BatchEntry.read(input, folder: dir, failure: nil)
             let tag = "[\(k + 1)/\(inputs.count)] \(input.name)"
+            if forwardSignals && ChildSignals.stopRequested { outcome.stoppedByInterrupt = true; break }
             if before.status == "done" {
                 outcome.skipped += 1
                 progress("\(tag): finished before, skipped")
@@ -103,10 +109,21 @@ public struct BatchRunner {
         p.standardInput = FileHandle.nullDevice
         p.standardOutput = outHandle
         p.standardError = errHandle
-        do { try p.run() } catch {
+        do {
+            // The child inherits this thread's signal mask: unblock SIGINT/SIGTERM for the spawn,
+            // so that a batch started from a thread that blocks them still reaches its child.
+            let restore = forwardSignals ? ChildSignals.unblockForSpawn() : nil
+            defer { if let restore { ChildSignals.restore(restore) } }
+            try p.run()
+        } catch {
             return (127, "cannot start \(sider.path): \(error.localizedDescription)")
         }
+        if forwardSignals {
+            ChildSignals.child = p.processIdentifier
+            if ChildSignals.stopRequested { kill(p.processIdentifier, SIGINT) }
+        }
         p.waitUntilExit()
+        if forwardSignals { ChildSignals.child = 0 }
         let code: Int32 = p.terminationReason == .uncaughtSignal ? 128 + p.terminationStatus : p.terminationStatus
         let text = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
         return (code, BatchRunner.oneLineError(text, signal: p.terminationReason == .uncaughtSignal ? p.terminationStatus : nil))

@@ -67,7 +67,8 @@ struct BatchCommand: ParsableCommand {
             let shardValue = try BatchShard.resolve(option: shard, count: shardCount, environment: ProcessInfo.processInfo.environment)
             let mine = shardValue.map { s in all.filter { s.contains($0.name) } } ?? all
             try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
-            let runner = BatchRunner(sider: try siderExecutable(), out: outDir, preset: preset, extraArguments: extra)
+            var runner = BatchRunner(sider: try siderExecutable(), out: outDir, preset: preset, extraArguments: extra)
+            runner.forwardSignals = true
             print("batch: \(mine.count) of \(all.count) photos\(shardValue.map { " (shard \($0))" } ?? "") → \(outDir.path)")
             let outcome = try runner.run(mine)
             let summary = BatchSummary(entries: outcome.entries, shard: shardValue)

@@ -76,6 +76,30 @@ import Testing
         #expect(BatchSummary(entries: third.entries, shard: nil) == BatchSummary(entries: second.entries, shard: nil))
     }
 
+    /// Foundation starts each child in its own process group, so a Ctrl-C reaches only the
+    /// batch: it must pass it on (the child checkpoints) and stop before the next photo.
+    @Test func anInterruptReachesTheRunningChildAndStopsTheBatch() throws {
+        let env = try FakeSider.setUp("signal", photos: ["a_sleepy.jpg", "b.jpg"])
+        defer { try? FileManager.default.removeItem(at: env.root) }
+        var r = runner(env)
+        r.forwardSignals = true
+        let inputs = try BatchInputs.expand([env.photos.path])
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var outcome: BatchRunner.Outcome?
+        nonisolated(unsafe) let batch = r
+        Thread.detachNewThread {
+            outcome = try? batch.run(inputs)
+            done.signal()
+        }
+        // Wait until the child is running, then interrupt this process as a terminal would.
+        while !FakeSider.calls(env.log).contains("a_sleepy.jpg waiting") { usleep(20_000) }
+        kill(getpid(), SIGINT)
+        done.wait()
+        let result = try #require(outcome)
+        #expect(result.stoppedByInterrupt)
+        #expect(FakeSider.calls(env.log) == ["a_sleepy.jpg reconstruct resume=0", "a_sleepy.jpg waiting", "a_sleepy.jpg got SIGINT"])
+    }
+
     @Test func mergedShardSummariesEqualTheUnshardedSummary() throws {
         let env = try FakeSider.setUp("merge", photos: BatchTests.twelve + ["sub/x_bad.jpg", "sub/face01.jpg"])
         defer { try? FileManager.default.removeItem(at: env.root) }

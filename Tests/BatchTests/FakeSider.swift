@@ -3,7 +3,8 @@ import Foundation
 /// A stand-in `sider` for batch tests (no real reconstruction): `reconstruct PHOTO --out DIR …`
 /// writes a run.json whose numbers depend on the photo's name, appends "NAME ARGS" to
 /// $FAKE_SIDER_LOG, fails like a bad photo for names containing "bad", crashes (SIGSEGV) for
-/// "crash", and stops "interrupted" (exit 130) for "pause" unless --resume is given.
+/// "crash", stops "interrupted" (exit 130) for "pause" unless --resume is given, and for
+/// "sleepy" waits until it gets SIGINT (then exits 130).
 enum FakeSider {
     static let script = #"""
     #!/bin/bash
@@ -18,6 +19,9 @@ enum FakeSider {
     case "$name" in
       *bad*) printf 'detail 3/600\r' >&2; echo "error: $photo: not an image (bad signature)" >&2; exit 1;;
       *crash*) kill -SEGV $$;;
+      *sleepy*) trap 'kill $sleeper; echo "$name got SIGINT" >> "$FAKE_SIDER_LOG"; exit 130' INT
+                sleep 30 & sleeper=$!
+                echo "$name waiting" >> "$FAKE_SIDER_LOG"; wait $sleeper; exit 0;;
     esac
     mkdir -p "$out"
     touch "$out/.sider-output"
