@@ -139,7 +139,9 @@ public enum RunReportPage {
         let centre = first.1.boundingBox.center
         for (name, mesh, corners) in loaded { meshes[name] = ViewerPayload(mesh: mesh, cornerUVs: corners, centre: centre) }
         let texture = hasTexture ? try "data:image/png;base64," + AtomicFile.read(dir.appendingPathComponent("texture.png")).base64EncodedString() : nil
-        let data = try JSONEncoder().encode(Payload(meshes: meshes, initial: first.0, texture: texture))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]   // the same page for the same folder
+        let data = try encoder.encode(Payload(meshes: meshes, initial: first.0, texture: texture))
         return String(decoding: data, as: UTF8.self)
     }
 }

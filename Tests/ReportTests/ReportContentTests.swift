@@ -69,6 +69,26 @@ import Testing
         #expect(again.maps?.textureSource == "albedo.png")
     }
 
+    @Test func theSameFolderGivesTheSamePage() throws {
+        let dir = SyntheticRun.temporaryFolder("same")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try SyntheticRun.write(to: dir)
+        var options = RunReportPage.Options()
+        options.export.mapSize = 128
+        let first = try Data(contentsOf: RunReportPage.write(outputDirectory: dir, options: options).report)
+        let second = try Data(contentsOf: RunReportPage.write(outputDirectory: dir, options: options).report)
+        #expect(first == second)
+    }
+
+    @Test func aFolderWithoutRunJSONIsAOneLineError() throws {
+        let dir = SyntheticRun.temporaryFolder("empty")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        #expect(throws: SiderError.self) { try RunReportPage.write(outputDirectory: dir) }
+        try AtomicFile.write("{\"stopReason\": 3", to: dir.appendingPathComponent("run.json"))
+        #expect(throws: SiderError.self) { try RunReportPage.write(outputDirectory: dir) }
+    }
+
     @Test func reportWithoutThreeJSStillWritesThePage() throws {
         let dir = SyntheticRun.temporaryFolder("nothree")
         defer { try? FileManager.default.removeItem(at: dir) }
