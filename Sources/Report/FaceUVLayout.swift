@@ -15,8 +15,9 @@ import SiderCore
 ///   photo's texture lines up with another's up to face shape.
 /// - **A user's layout file** (FLAME's `head_template.obj`, any OBJ with `vt`/`ft` over the
 ///   coarse mesh's triangles): its corner coordinates, seams included.
-/// - **Any other mesh**: the same projection in the camera's frame (x right, y down): right
-///   for the parts that face the camera, overlapping for those that face away.
+/// - **Any other mesh**: the same projection in the camera's frame (x right, y down), when it
+///   can be made fold-free; a mesh that wraps around (FLAME's whole head) is refused with a
+///   one-line error asking for its layout file.
 ///
 /// Coordinates fill [margin, 1 − margin]² with one scale for both axes (the face keeps its
 /// aspect ratio), v up (OBJ). Where a projection folds (triangles turned away from the view:
@@ -39,7 +40,10 @@ public enum FaceUVLayout {
             let uv = UVUntangle.untangle(project(coarse.vertices, x: frame.x, y: frame.y), mesh: coarse).uv
             return (try UVMesh(mesh: coarse, vertexUVs: uv), .landmarkMeshFrontal)
         }
-        let uv = UVUntangle.untangle(project(coarse.vertices, x: SIMD3(1, 0, 0), y: SIMD3(0, 1, 0)), mesh: coarse).uv
+        let (uv, folded) = UVUntangle.untangle(project(coarse.vertices, x: SIMD3(1, 0, 0), y: SIMD3(0, 1, 0)), mesh: coarse)
+        guard folded == 0 else {
+            throw SiderError(.badInput, "the coarse mesh wraps around (\(folded) triangles overlap in a frontal layout, e.g. FLAME's whole head); give its UV layout: sider report OUT_DIR --uv-layout head_template.obj")
+        }
         return (try UVMesh(mesh: coarse, vertexUVs: uv), .cameraFrontal)
     }
 

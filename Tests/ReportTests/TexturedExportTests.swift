@@ -81,6 +81,16 @@ import Testing
         #expect(try TexturedExport.write(outputDirectory: dir, options: options).uvLayout == "layoutFile")
     }
 
+    /// A closed head (here a sphere) has no fold-free frontal layout: refused, asking for the
+    /// layout file, instead of maps whose back and front share texels.
+    @Test func aMeshThatWrapsAroundNeedsALayoutFile() throws {
+        let sphere = TriangleMesh.icosphere(subdivisions: 2, radius: 0.1, center: SIMD3(0, 0, 0.5))
+        #expect(throws: SiderError.self) { try FaceUVLayout.layout(for: sphere, isLandmarkMesh: false) }
+        do { _ = try FaceUVLayout.layout(for: sphere, isLandmarkMesh: false) } catch let e as SiderError {
+            #expect(e.message.contains("--uv-layout"))
+        }
+    }
+
     @Test func detailedMeshOfAnotherTopologyIsRefused() throws {
         let dir = SyntheticRun.temporaryFolder("topology")
         defer { try? FileManager.default.removeItem(at: dir) }
