@@ -34,6 +34,10 @@ struct ReportCommand: ParsableCommand {
             options.export.mapSize = mapSize
             options.export.layoutFile = uvLayout.map { URL(fileURLWithPath: $0) }
             let result = try RunReportPage.write(outputDirectory: dir, options: options)
+            // An export the user asked for explicitly is an error when it fails (else a warning).
+            if uvLayout != nil, result.maps == nil, let w = result.warnings.first(where: { $0.hasPrefix("textured export:") }) {
+                throw SiderError(.badInput, w)
+            }
             if let maps = result.maps {
                 print("textured export: UV layout \(maps.uvLayout), \(maps.size)² maps, displacement ±\(String(format: "%.3g", maps.displacement.maxAbsDisplacement * 1000)) mm (\(maps.files.joined(separator: ", ")))")
             }
