@@ -42,9 +42,13 @@ let package = Package(
                 swiftSettings: optimized),
         .target(name: "Evaluation", dependencies: ["SiderCore", "ImageIO", "Geometry", "Landmarks", "MorphableModels", "SiderPipeline"],
                 swiftSettings: optimized),
+        // Run outputs: read back from a finished output folder (never -Ounchecked: they read files).
+        .target(name: "Report", dependencies: ["SiderCore", "ImageIO", "Geometry", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "Batch", dependencies: ["SiderCore", "Geometry", "Evaluation", "Report"]),
         .executableTarget(name: "sider",
                           dependencies: ["SiderCore", "ImageIO", "TFLite", "Landmarks", "Geometry",
                                          "MorphableModels", "NeuralFields", "SiderPipeline", "Evaluation",
+                                         "Report", "Batch",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")],
                           swiftSettings: optimized),
@@ -64,5 +68,7 @@ let package = Package(
                     dependencies: ["SiderPipeline", "Geometry", "NeuralFields", "ImageIO", "Landmarks", "MorphableModels",
                                    "GradientChecks"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Geometry"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Geometry", "ImageIO", "SiderCore"]),
+        .testTarget(name: "BatchTests", dependencies: ["Batch", "Report", "SiderCore"]),
     ]
 )

@@ -12,5 +12,7 @@ extension Sider {
         FitCommand.self,
         SDFCommand.self,
         ReconstructCommand.self,
+        ReportCommand.self,
+        BatchCommand.self,
     ]
 }

@@ -4,6 +4,7 @@ import Geometry
 import ImageIO
 import Landmarks
 import MorphableModels
+import Report
 import SiderCore
 import SiderPipeline
 
@@ -61,6 +62,9 @@ struct ReconstructCommand: ParsableCommand {
             var options = ReconstructionOptions(config: config, outputDirectory: outDir)
             options.resume = resume
             let report = try Reconstruction.run(input, options: options)
+            // report.html and the textured export, from the files just written (not after an
+            // interrupt in the coarse stage: there are no images yet).
+            if report.interruptedIn != "coarse" { try RunReportPage.write(outputDirectory: outDir) }
             let total = report.stages.reduce(0) { $0 + $1.seconds }
             let times = report.stages.map { "\($0.stage) \(String(format: "%.1f", $0.seconds))s" }.joined(separator: ", ")
             defer { if report.stopReason == .interrupted { Foundation.exit(130) } }
