@@ -21,6 +21,11 @@ public protocol GeometryLossTerm: Sendable {
                     dSDF: inout [Float], dGradients: inout [SIMD3<Float>]) -> Float
 }
 
+extension GeometryLossTerm {
+    /// By default a term reads only the shared rows (x̂, 𝒫ᵦ).
+    public func extraPoints(_ context: GeometryTermContext, rng: inout SeededGenerator) -> [SIMD3<Float>] { [] }
+}
+
 /// The shared rows of one iteration's f_θ pass.
 public struct GeometryTermContext: Sendable {
     /// x̂ of the rays that hit (rows `hits`).

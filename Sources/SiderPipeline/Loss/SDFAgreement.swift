@@ -11,8 +11,6 @@ public struct SDFAgreement: GeometryLossTerm {
 
     init(options: inout LossTermOptions) throws { weight = try options.value("weight") }
 
-    public func extraPoints(_ context: GeometryTermContext, rng: inout SeededGenerator) -> [SIMD3<Float>] { [] }
-
     public func accumulate(_ eval: GeometryEvaluation, extra: Range<Int>, context: GeometryTermContext,
                            dSDF: inout [Float], dGradients: inout [SIMD3<Float>]) -> Float {
         let rows = context.regularizer
