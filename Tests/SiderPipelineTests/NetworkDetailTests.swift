@@ -124,7 +124,8 @@ import SiderCore
         // (160 iterations) — one ray per pixel makes v a pixel coordinate, and φ(v) a positional
         // encoding of the image that g_ω paints with (in multi-view IDR it is not).
         #expect(after.degrees <= 0.7 * before.degrees, "normal error \(before.degrees)° → \(after.degrees)°")
-        #expect(last < first, "photometric \(first) → \(last)")
+        // Measured 0.0907 → 0.00249 (×0.027); a broken colour gradient stalls far above ×0.1.
+        #expect(last <= 0.1 * first, "photometric \(first) → \(last)")
     }
 }
 
