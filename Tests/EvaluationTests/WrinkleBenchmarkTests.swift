@@ -4,6 +4,7 @@ import Geometry
 import ImageIO
 import SiderCore
 @testable import Evaluation
+import SiderPipeline
 
 /// The wrinkle benchmark's ground truth and metric, without a reconstruction: the patterns lie
 /// where they are meant to on the james scan, relief changes the true normals only inside its
@@ -104,6 +105,35 @@ import SiderCore
         }
     }
 
+    /// Scoring end to end on known fields: "detailed" = the true normals and "prior" = the smooth
+    /// scan's read correlation = gain = 1 and zero error; the truth seen through a crop at
+    /// 0.7× the photo's resolution and 8 bits (the ceiling) keeps most of the detail.
+    @Test func scoringReadsOneForTheTruthAndHighThroughTheCrop() throws {
+        guard let scan = Self.scan else { return }
+        let scene = try Self.scene(scan, seed: 3, size: 224)
+        let smooth = try WrinkleTruth.renderSmooth(scan, scene: scene, supersampling: 1)
+        let truth = try WrinkleTruth.make(WrinkleCaseSpec(name: "forehead", patterns: [.forehead], amplitude: 1.0), scan: scan,
+                                          scene: scene, smooth: smooth, supersampling: 1)
+        let mask = truth.truth.render.mask
+        let xs = mask.indices.filter { mask[$0] }.map { Float($0 % 224) }, ys = mask.indices.filter { mask[$0] }.map { Float($0 / 224) }
+        let crop = try FaceCrop(box: (xs.min()!, ys.min()!, xs.max()! + 1, ys.max()! + 1), margin: 0.02, size: 128)
+        let seen = try Rasterizer(camera: crop.cameraInCrop(scene.camera)).render(truth.posedMesh)
+        let ceiling = QualityScoring.photoNormalsBilinear(fromCropImage: NormalMap.encode(seen.normals, width: 128, height: 128),
+                                                          crop: crop, width: 224, height: 224)
+        let region = NoWFaceRegion(landmarks: scan.landmarks)
+        let predicted = WrinkleScoring.Predicted(prior: smooth.normals, coarseField: nil, detailField: ceiling,
+                                                 detailMesh: truth.truth.render.normals, ceiling: ceiling)
+        let scored = try WrinkleScoring.score(truth, predicted: predicted, faceCentre: region.centre)
+        let wrinkles = try #require(scored.regions.first { $0.name == WrinkleTruth.unionRegion })
+        #expect(abs(wrinkles.detailMesh.correlation - 1) < 1e-6 && abs(wrinkles.detailMesh.gain - 1) < 1e-6)
+        #expect(scored.face.detailMesh.meanDegrees < 1e-3)
+        #expect(wrinkles.reliefMeanDegrees > 2 && wrinkles.photoContrast > 0)
+        #expect(wrinkles.errors.prior.meanDegrees > 2, "the smooth prior misses the relief")
+        #expect(wrinkles.detailField.correlation > 0.8, "through the crop: \(wrinkles.detailField)")
+        #expect(wrinkles.detailField.gain > 0.5 && wrinkles.detailField.gain < 1.2)
+        #expect(wrinkles.detailCeiling == wrinkles.detailField)
+    }
+
     @Test func albedoControlChangesColourButNotNormals() throws {
         guard let scan = Self.scan else { return }
         let scene = try Self.scene(scan, seed: 5)
@@ -185,6 +215,27 @@ import SiderCore
         #expect(hp.indices.allSatisfy { ((hp[$0] * hp[$0]).sum()) < 1e-10 })
         let dilated = PixelMasks.dilate((0..<(w * w)).map { $0 == 5 * w + 5 }, width: w, height: w, radius: 2)
         #expect(dilated.filter { $0 }.count == 25 && dilated[3 * w + 3] && !dilated[2 * w + 5])
+    }
+
+    /// A crop image (4×4, the photo's 8×8 at half scale) with its left half facing the camera
+    /// and its right half tilted 30° about y, one black (uncovered) pixel: bilinear resampling
+    /// keeps unit length, blends across the edge and never blends in the black pixel.
+    @Test func cropNormalsResampleBilinearlyOverCoveredPixels() throws {
+        let front = SIMD3<Float>(0, 0, -1), tilted = SIMD3<Float>(sinf(.pi / 6), 0, -cosf(.pi / 6))
+        var image = RGBImage(width: 4, height: 4)
+        for y in 0..<4 { for x in 0..<4 where !(x == 0 && y == 3) { image[x, y] = NormalMap.colour(x < 2 ? front : tilted) } }
+        let crop = FaceCrop(originX: 0, originY: 0, side: 8, size: 4)
+        let out = QualityScoring.photoNormalsBilinear(fromCropImage: image, crop: crop, width: 8, height: 8)
+        func near(_ a: SIMD3<Float>, _ b: SIMD3<Float>, _ tol: Float = 0.01) -> Bool { ((a - b) * (a - b)).sum() < tol * tol }
+        // Only photo pixel (0, 7) sees nothing but the black pixel and the outside.
+        #expect(out.indices.filter { out[$0] == .zero } == [7 * 8])
+        #expect(out.filter { $0 != .zero }.allSatisfy { abs(($0 * $0).sum() - 1) < 1e-3 })
+        #expect(near(out[0], front) && near(out[7], tilted))
+        // Photo x = 3 → crop 1.75, a quarter of the way from centre 1.5 to 2.5: mostly front.
+        let expected = 0.75 * front + 0.25 * tilted
+        #expect(near(out[1 * 8 + 3], expected / (expected * expected).sum().squareRoot(), 0.02))
+        // Beside the black crop pixel (0, 3) the photo pixels take only covered neighbours.
+        #expect(near(out[7 * 8 + 1], front))
     }
 
     @Test func caseSelectionParsesAndRejects() throws {

@@ -82,8 +82,12 @@ public enum WrinkleBenchmark {
             return QualityScoring.photoNormalsBilinear(fromCropImage: try ImageDecoder.load(url), crop: recon.run.crop, width: w, height: h)
         }
         guard let field = try cropField("normals.png") else { throw SiderError(.badInput, "\(tag): the run wrote no normals.png") }
+        let crop = recon.run.crop
+        let seen = try Rasterizer(camera: crop.cameraInCrop(render.scene.camera)).render(truth.posedMesh)
+        let ceiling = QualityScoring.photoNormalsBilinear(fromCropImage: NormalMap.encode(seen.normals, width: crop.size, height: crop.size),
+                                                          crop: crop, width: w, height: h)
         let predicted = WrinkleScoring.Predicted(prior: rasters[0].normals, coarseField: try cropField(WrinkleScoring.coarseFieldFile),
-                                                 detailField: field, detailMesh: rasters[1].normals)
+                                                 detailField: field, detailMesh: rasters[1].normals, ceiling: ceiling)
         let scored = try WrinkleScoring.score(truth, predicted: predicted, faceCentre: faceCentre)
 
         try MeshIO.save(recon.front.coarseMesh, to: directory.appendingPathComponent("coarse.obj"))

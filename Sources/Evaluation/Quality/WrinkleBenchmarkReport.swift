@@ -44,10 +44,12 @@ public struct WrinkleReport: Sendable, Codable {
         "region": "pixels whose surface point has the pattern's unit profile > 0.02 (control: mark amount > 0.002), dilated by 3 px, ∩ face",
         "normal error": "mean angle between predicted and true camera-space unit normals, degrees",
         "relief": "mean angle between the true normals with and without the relief over the region",
+        "photo": "RMS luminance difference (0–255) the relief (control: the marks) makes in the rendered photo over the region, against the smooth scan's render in the same scene",
         "correlation, gain": "d_t = n_true − n_without_relief, d_r = n_detailed − n_prior, both high-passed (minus a masked Gaussian blur of σ = 4 mm on the face, over the face pixels); corr = ⟨Hd_r,Hd_t⟩/(‖Hd_r‖‖Hd_t‖), gain = ⟨Hd_r,Hd_t⟩/⟨Hd_t,Hd_t⟩, sums over the region's pixels and the 3 components; pooled: the sums added over cases",
         "∇f": "normals.png of the run (∇ₓf of the final f_θ), bilinearly resampled from the crop to the render through run.json's crop",
         "mesh": "detailed.obj rasterized in the pipeline's photo camera",
         "prior": "the coarse prior mesh the detail stage starts from, rasterized in the pipeline's photo camera",
+        "ceiling": "correlation / gain of the true surface seen as a perfect normals.png would show it (rasterized in the run's crop, 8-bit, resampled back like ∇f): what the crop's resolution leaves of the detail",
         "spurious detail": "control: RMS of the high-passed recovered detail ‖Hd_r‖ over the marks, degrees (true detail is zero there)",
         "NoW": "scan-to-mesh median / mean (mm) against the rendered scan's own vertices (the original vertex set)",
     ]
@@ -66,6 +68,7 @@ public struct WrinkleReport: Sendable, Codable {
         /// Pooled over the relief cases' "wrinkles" regions.
         public var detailField: DetailAgreement
         public var detailMesh: DetailAgreement
+        public var detailCeiling: DetailAgreement
         /// Pooled over the control cases' marks (true detail zero: RMS recovered only).
         public var controlDetailField: DetailAgreement
         public var controlDetailMesh: DetailAgreement
@@ -96,6 +99,7 @@ public struct WrinkleReport: Sendable, Codable {
             controlFaceError: means(control.map(\.face)), controlMarksError: means(control.compactMap { $0.marks?.errors }),
             detailField: .pooled(relief.compactMap { $0.wrinkles?.detailField }),
             detailMesh: .pooled(relief.compactMap { $0.wrinkles?.detailMesh }),
+            detailCeiling: .pooled(relief.compactMap { $0.wrinkles?.detailCeiling }),
             controlDetailField: .pooled(control.compactMap { $0.marks?.detailField }),
             controlDetailMesh: .pooled(control.compactMap { $0.marks?.detailMesh }),
             nowPrior: try? ErrorStatistics(cases.flatMap(\.nowPrior.distances)),
@@ -116,48 +120,49 @@ public struct WrinkleReport: Sendable, Codable {
             ["prior", "fc", "field", "mesh"].map { m[$0].map { f($0) } ?? "–" }.joined(separator: " / ")
         }
         func deg(_ a: DetailAgreement) -> String { f(a.rmsRecovered * 180 / .pi) }
+        func ceiling(_ a: DetailAgreement?) -> String { a.map { f($0.correlation) + " / " + f($0.gain) } ?? "–" }
         func now(_ s: ErrorStatistics?) -> String { s.map { f($0.median) + " / " + f($0.mean) } ?? "–" }
         func scene(_ c: WrinkleCaseResult) -> String { "\(c.seed) | \(String(format: "%+.0f°", c.yaw)) | \(String(format: "%.0f°", c.lightAngleDegrees))" }
         let methods = "prior / f_c / ∇f / mesh (°)"
         var lines = [
-            "| case | seed | yaw | light | relief (°) | face: \(methods) | wrinkles: \(methods) | corr ∇f | gain ∇f | corr mesh | gain mesh | NoW prior (mm) | NoW SIDER (mm) | s |",
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| case | seed | yaw | light | relief (°) | photo | face: \(methods) | wrinkles: \(methods) | corr ∇f | gain ∇f | corr mesh | gain mesh | ceiling corr / gain | NoW prior (mm) | NoW SIDER (mm) | s |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for c in cases where !c.spec.isControl {
             guard let r = c.wrinkles else { continue }
-            lines.append("| \(c.spec.label) | \(scene(c)) | \(f(r.reliefMeanDegrees)) | \(errs(c.face)) | \(errs(r.errors)) | "
+            lines.append("| \(c.spec.label) | \(scene(c)) | \(f(r.reliefMeanDegrees)) | \(f(r.photoContrast, 1)) | \(errs(c.face)) | \(errs(r.errors)) | "
                          + "\(f(r.detailField.correlation)) | \(f(r.detailField.gain)) | \(f(r.detailMesh.correlation)) | \(f(r.detailMesh.gain)) | "
-                         + "\(now(c.nowPrior.now)) | \(now(c.nowSider.now)) | \(f(c.totalSeconds, 0)) |")
+                         + "\(ceiling(r.detailCeiling)) | \(now(c.nowPrior.now)) | \(now(c.nowSider.now)) | \(f(c.totalSeconds, 0)) |")
         }
         let p = pooled
         if p.reliefCases > 0 {
             let relief = cases.filter { !$0.spec.isControl }
-            lines.append("| **pooled** (\(p.reliefCases) cases; ∇f beats the prior in \(p.fieldBeatsPrior), mesh in \(p.meshBeatsPrior)) | | | | | "
+            lines.append("| **pooled** (\(p.reliefCases) cases; ∇f beats the prior in \(p.fieldBeatsPrior), mesh in \(p.meshBeatsPrior)) | | | | | | "
                          + "\(errs(p.faceError)) | \(errs(p.wrinkleError)) | \(f(p.detailField.correlation)) | \(f(p.detailField.gain)) | "
-                         + "\(f(p.detailMesh.correlation)) | \(f(p.detailMesh.gain)) | "
+                         + "\(f(p.detailMesh.correlation)) | \(f(p.detailMesh.gain)) | \(ceiling(p.detailCeiling)) | "
                          + "\(now(try? ErrorStatistics(relief.flatMap(\.nowPrior.distances)))) | \(now(try? ErrorStatistics(relief.flatMap(\.nowSider.distances)))) | |")
         }
         if p.controlCases > 0 {
             lines += ["", "Albedo-only control (smooth geometry, painted spots and lines; true detail zero):", "",
-                      "| case | seed | yaw | light | face: \(methods) | marks: \(methods) | spurious detail ∇f / mesh (°) | NoW prior (mm) | NoW SIDER (mm) | s |",
-                      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+                      "| case | seed | yaw | light | photo | face: \(methods) | marks: \(methods) | spurious detail ∇f / mesh (°) | NoW prior (mm) | NoW SIDER (mm) | s |",
+                      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
             for c in cases where c.spec.isControl {
                 guard let m = c.marks else { continue }
-                lines.append("| \(c.spec.label) | \(scene(c)) | \(errs(c.face)) | \(errs(m.errors)) | \(deg(m.detailField)) / \(deg(m.detailMesh)) | "
+                lines.append("| \(c.spec.label) | \(scene(c)) | \(f(m.photoContrast, 1)) | \(errs(c.face)) | \(errs(m.errors)) | \(deg(m.detailField)) / \(deg(m.detailMesh)) | "
                              + "\(now(c.nowPrior.now)) | \(now(c.nowSider.now)) | \(f(c.totalSeconds, 0)) |")
             }
-            lines.append("| **pooled** (\(p.controlCases)) | | | | \(errs(p.controlFaceError)) | \(errs(p.controlMarksError)) | "
+            lines.append("| **pooled** (\(p.controlCases)) | | | | | \(errs(p.controlFaceError)) | \(errs(p.controlMarksError)) | "
                          + "\(deg(p.controlDetailField)) / \(deg(p.controlDetailMesh)) | | | |")
         }
         let multi = cases.filter { $0.regions.count > 1 }
         if !multi.isEmpty {
             lines += ["", "Per region of the multi-pattern cases:", "",
-                      "| case | seed | region | pixels | relief (°) | \(methods) | corr ∇f | gain ∇f | corr mesh | gain mesh |",
-                      "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+                      "| case | seed | region | pixels | relief (°) | photo | \(methods) | corr ∇f | gain ∇f | corr mesh | gain mesh | ceiling corr / gain |",
+                      "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
             for c in multi {
                 for r in c.regions {
-                    lines.append("| \(c.spec.label) | \(c.seed) | \(r.name) | \(r.pixels) | \(f(r.reliefMeanDegrees)) | \(errs(r.errors)) | "
-                                 + "\(f(r.detailField.correlation)) | \(f(r.detailField.gain)) | \(f(r.detailMesh.correlation)) | \(f(r.detailMesh.gain)) |")
+                    lines.append("| \(c.spec.label) | \(c.seed) | \(r.name) | \(r.pixels) | \(f(r.reliefMeanDegrees)) | \(f(r.photoContrast, 1)) | \(errs(r.errors)) | "
+                                 + "\(f(r.detailField.correlation)) | \(f(r.detailField.gain)) | \(f(r.detailMesh.correlation)) | \(f(r.detailMesh.gain)) | \(ceiling(r.detailCeiling)) |")
                 }
             }
         }

@@ -22,17 +22,23 @@ public struct WrinkleRegionScore: Sendable, Codable {
     public var pixels: Int
     /// Mean angle between the true normals with and without relief: how strong the detail is.
     public var reliefMeanDegrees: Double
+    /// RMS luminance difference (0–255) the relief or marks make in the photo (`WrinkleTruth.Region`).
+    public var photoContrast: Double
     public var errors: WrinkleMethodErrors
     /// Recovered detail of ∇ₓf (normals.png − prior) and of detailed.obj (mesh − prior) against
     /// the true detail (`DetailAgreement`).
     public var detailField: DetailAgreement
     public var detailMesh: DetailAgreement
+    /// The ceiling: the true surface's normals seen as a perfect normals.png would show them
+    /// (rasterized in the run's crop, 8-bit, resampled back like ∇f), d_r = those − the smooth
+    /// scan's normals. What crop resolution and encoding leave of the detail.
+    public var detailCeiling: DetailAgreement?
 }
 
 /// Scores one wrinkle case.
 ///
 /// Pixels: the render mask ∩ the prior's coverage ∩ detailed.obj's coverage ∩ the pixels
-/// normals.png covers (∩ f_c's, when present) — the same for every method ("face"); each region
+/// normals.png covers (∩ f_c's and the ceiling's, when present) — the same for every method ("face"); each region
 /// is intersected with them. The high-pass of `DetailAgreement` works on the face pixels with
 /// σ = `highPassMillimetres` on the face converted to pixels (f / z of the face centre).
 public enum WrinkleScoring {
@@ -47,6 +53,8 @@ public enum WrinkleScoring {
         public var coarseField: [SIMD3<Float>]?
         public var detailField: [SIMD3<Float>]
         public var detailMesh: [SIMD3<Float>]
+        /// The true surface through the crop (see `WrinkleRegionScore.detailCeiling`).
+        public var ceiling: [SIMD3<Float>]?
     }
 
     public struct Outcome: Sendable {
@@ -68,7 +76,7 @@ public enum WrinkleScoring {
     public static func score(_ truth: WrinkleTruth, predicted p: Predicted, faceCentre: SIMD3<Float>) throws -> Outcome {
         let scene = truth.truth.render.scene, w = scene.width, h = scene.height
         let n = w * h
-        let fields = [p.prior, p.detailField, p.detailMesh] + (p.coarseField.map { [$0] } ?? [])
+        let fields = [p.prior, p.detailField, p.detailMesh] + (p.coarseField.map { [$0] } ?? []) + (p.ceiling.map { [$0] } ?? [])
         guard fields.allSatisfy({ $0.count == n }), truth.smoothNormals.count == n else {
             throw SiderError(.badInput, "wrinkle scoring: normal fields do not match the \(w)×\(h) render")
         }
@@ -86,14 +94,17 @@ public enum WrinkleScoring {
         }
         let ht = highPass(trueNormals, truth.smoothNormals)
         let hf = highPass(p.detailField, p.prior), hm = highPass(p.detailMesh, p.prior)
+        let hc = p.ceiling.map { highPass($0, truth.smoothNormals) }
         let regions = try truth.regions.compactMap { r -> WrinkleRegionScore? in
             let mask = (0..<n).map { r.mask[$0] && face[$0] }
             guard mask.contains(true) else { return nil }
             let relief = try NormalAngleStatistics(predicted: trueNormals, truth: truth.smoothNormals, mask: mask)
             return WrinkleRegionScore(name: r.name, pixels: relief.pixels, reliefMeanDegrees: relief.meanDegrees,
+                                      photoContrast: r.photoContrast,
                                       errors: try errors(mask),
                                       detailField: try DetailAgreement(recovered: hf, truth: ht, region: mask),
-                                      detailMesh: try DetailAgreement(recovered: hm, truth: ht, region: mask))
+                                      detailMesh: try DetailAgreement(recovered: hm, truth: ht, region: mask),
+                                      detailCeiling: try hc.map { try DetailAgreement(recovered: $0, truth: ht, region: mask) })
         }
         return Outcome(face: try errors(face), regions: regions, sigmaPixels: sigma, faceMask: face,
                        trueDetail: ht, fieldDetail: hf, meshDetail: hm)

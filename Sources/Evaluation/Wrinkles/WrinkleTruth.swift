@@ -26,6 +26,10 @@ public struct WrinkleTruth: Sendable {
     public struct Region: Sendable {
         public var name: String
         public var mask: [Bool]
+        /// How visible the relief (or the marks) is in the photo: RMS over the region of the
+        /// luminance difference (Rec. 601 weights, 0–255) between this render and the smooth
+        /// scan's render (original texture) in the same scene.
+        public var photoContrast: Double = 0
     }
 
     public var spec: WrinkleCaseSpec
@@ -36,6 +40,8 @@ public struct WrinkleTruth: Sendable {
     /// True relief depth per pixel (scan units, ≥ 0), or the mark amount for the control.
     public var relief: [Float]
     public var regions: [Region]
+    /// The rendered (displaced or control) subdivided scan in the camera frame.
+    public var posedMesh: TriangleMesh
 
     /// Renders `spec` on `scan` in `scene`; `smooth` is the undisplaced scan's render in that
     /// scene (`renderSmooth`), shared by the cases of one scene.
@@ -81,11 +87,23 @@ public struct WrinkleTruth: Sendable {
             }
             relief = interpolate(scan.profile(spec.patterns)).map { $0 * spec.amplitude }
         }
+        let luminance = SIMD3<Float>(0.299, 0.587, 0.114) * 255
+        for k in regions.indices {
+            var sum = 0.0, count = 0
+            for i in regions[k].mask.indices where regions[k].mask[i] {
+                let a = SIMD3(render.image.pixels[3 * i], render.image.pixels[3 * i + 1], render.image.pixels[3 * i + 2])
+                let b = SIMD3(smooth.image.pixels[3 * i], smooth.image.pixels[3 * i + 1], smooth.image.pixels[3 * i + 2])
+                let d = Double(((a - b) * luminance).sum())
+                sum += d * d; count += 1
+            }
+            regions[k].photoContrast = count > 0 ? (sum / Double(count)).squareRoot() : 0
+        }
         let reference = try scan.nowReference(shown)
         let truth = GroundTruthCase(scan: reference, landmarks: scan.landmarks, render: render,
                                     scanInCamera: TriangleMesh(vertices: scene.pose.apply(reference.mesh.vertices),
                                                                faces: reference.mesh.faces))
-        return WrinkleTruth(spec: spec, truth: truth, smoothNormals: smooth.normals, relief: relief, regions: regions)
+        return WrinkleTruth(spec: spec, truth: truth, smoothNormals: smooth.normals, relief: relief, regions: regions,
+                            posedMesh: posed)
     }
 
     /// The undisplaced scan (original texture) rendered in `scene`.
