@@ -143,6 +143,8 @@ import SiderPipeline
         #expect(control.truth.render.normals == smooth.normals)
         let marks = try #require(control.region(WrinkleTruth.marksRegion)).mask
         #expect(marks.filter { $0 }.count > 200)
+        let elsewhere = try #require(control.region(WrinkleTruth.elsewhereRegion)).mask
+        #expect(elsewhere.indices.allSatisfy { !(elsewhere[$0] && marks[$0]) && (elsewhere[$0] || marks[$0]) == control.truth.render.mask[$0] })
         var darker = 0
         for i in marks.indices where control.truth.render.mask[i] {
             let a = control.truth.render.image.pixels[(3 * i)..<(3 * i + 3)].reduce(0, +)

@@ -50,10 +50,15 @@ public enum WrinkleBenchmark {
                 let result = try runCase(truth, index: index, tag: tag, faceCentre: region.centre,
                                          directory: sceneDir.appendingPathComponent(spec.folderName, isDirectory: true),
                                          landmarker: landmarker, options: base, progress: progress)
-                progress(String(format: "%@: face %.2f° prior → %.2f° ∇f; wrinkle corr %.2f gain %.2f; %.0f s", tag,
-                                result.face.prior.meanDegrees, result.face.detailField.meanDegrees,
-                                result.wrinkles?.detailField.correlation ?? 0, result.wrinkles?.detailField.gain ?? 0,
-                                result.totalSeconds))
+                let face = String(format: "face %.2f° prior → %.2f° ∇f", result.face.prior.meanDegrees, result.face.detailField.meanDegrees)
+                let detail: String
+                if let r = result.wrinkles {
+                    detail = String(format: "wrinkle corr %.2f gain %.2f", r.detailField.correlation, r.detailField.gain)
+                } else {
+                    let rms: Double = (result.marks?.detailField.rmsRecovered ?? 0) * 180 / .pi
+                    detail = String(format: "spurious detail over the marks %.2f°", rms)
+                }
+                progress("\(tag): \(face); \(detail); \(String(format: "%.0f", result.totalSeconds)) s")
                 results.append(result)
             }
         }
@@ -97,8 +102,9 @@ public enum WrinkleBenchmark {
             try PNGEncoder.save(Shading.shade(normals: shown, width: w, height: h, light: WrinkleTruth.rakingLight),
                                 to: directory.appendingPathComponent("shaded_\(name).png"))
         }
-        let peak = [scored.trueDetail, scored.fieldDetail].flatMap { $0 }.reduce(Float(0)) { max($0, ($1 * $1).sum().squareRoot()) }
-        let scale = 0.5 / max(peak, 1e-4)
+        // One scale per case: the true detail's peak at full swing (the control's: the recovered one's).
+        func peak(_ d: [SIMD3<Float>]) -> Float { d.reduce(Float(0)) { max($0, ($1 * $1).sum().squareRoot()) } }
+        let scale = 0.5 / max(truth.spec.isControl ? peak(scored.fieldDetail) : peak(scored.trueDetail), 1e-4)
         for (d, name) in [(scored.trueDetail, "true"), (scored.fieldDetail, "field"), (scored.meshDetail, "mesh")] {
             try PNGEncoder.save(WrinkleScoring.detailImage(d, mask: scored.faceMask, width: w, height: h, scale: scale),
                                 to: directory.appendingPathComponent("detail_\(name).png"))

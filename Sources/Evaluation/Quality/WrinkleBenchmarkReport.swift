@@ -30,6 +30,7 @@ public struct WrinkleCaseResult: Sendable, Codable {
     /// The union region ("wrinkles") of a relief case; nil for the control.
     public var wrinkles: WrinkleRegionScore? { regions.first { $0.name == WrinkleTruth.unionRegion } }
     public var marks: WrinkleRegionScore? { regions.first { $0.name == WrinkleTruth.marksRegion } }
+    public var elsewhere: WrinkleRegionScore? { regions.first { $0.name == WrinkleTruth.elsewhereRegion } }
 }
 
 /// `quality.json` of the wrinkle suite: settings, cases and pooled figures.
@@ -50,7 +51,7 @@ public struct WrinkleReport: Sendable, Codable {
         "mesh": "detailed.obj rasterized in the pipeline's photo camera",
         "prior": "the coarse prior mesh the detail stage starts from, rasterized in the pipeline's photo camera",
         "ceiling": "correlation / gain of the true surface seen as a perfect normals.png would show it (rasterized in the run's crop, 8-bit, resampled back like ∇f): what the crop's resolution leaves of the detail",
-        "spurious detail": "control: RMS of the high-passed recovered detail ‖Hd_r‖ over the marks, degrees (true detail is zero there)",
+        "spurious detail": "control: RMS of the high-passed recovered detail ‖Hd_r‖ over the marks, and over \"elsewhere\" (the face without relief or marks), degrees (true detail is zero there)",
         "NoW": "scan-to-mesh median / mean (mm) against the rendered scan's own vertices (the original vertex set)",
     ]
     public var cases: [WrinkleCaseResult]
@@ -72,6 +73,9 @@ public struct WrinkleReport: Sendable, Codable {
         /// Pooled over the control cases' marks (true detail zero: RMS recovered only).
         public var controlDetailField: DetailAgreement
         public var controlDetailMesh: DetailAgreement
+        /// Pooled over every case's "elsewhere" (no relief, no marks): spurious detail.
+        public var elsewhereDetailField: DetailAgreement
+        public var elsewhereDetailMesh: DetailAgreement
         /// NoW over all cases' scan vertices.
         public var nowPrior: ErrorStatistics?
         public var nowSider: ErrorStatistics?
@@ -102,6 +106,8 @@ public struct WrinkleReport: Sendable, Codable {
             detailCeiling: .pooled(relief.compactMap { $0.wrinkles?.detailCeiling }),
             controlDetailField: .pooled(control.compactMap { $0.marks?.detailField }),
             controlDetailMesh: .pooled(control.compactMap { $0.marks?.detailMesh }),
+            elsewhereDetailField: .pooled(cases.compactMap { $0.elsewhere?.detailField }),
+            elsewhereDetailMesh: .pooled(cases.compactMap { $0.elsewhere?.detailMesh }),
             nowPrior: try? ErrorStatistics(cases.flatMap(\.nowPrior.distances)),
             nowSider: try? ErrorStatistics(cases.flatMap(\.nowSider.distances)),
             fieldBeatsPrior: relief.filter { $0.face.detailField.meanDegrees < $0.face.prior.meanDegrees }.count,
@@ -144,19 +150,23 @@ public struct WrinkleReport: Sendable, Codable {
         }
         if p.controlCases > 0 {
             lines += ["", "Albedo-only control (smooth geometry, painted spots and lines; true detail zero):", "",
-                      "| case | seed | yaw | light | photo | face: \(methods) | marks: \(methods) | spurious detail ∇f / mesh (°) | NoW prior (mm) | NoW SIDER (mm) | s |",
-                      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
-            for c in cases where c.spec.isControl {
+                      "| case | seed | yaw | light | photo | face: \(methods) | marks: \(methods) | spurious detail over marks ∇f / mesh (°) | elsewhere ∇f / mesh (°) | NoW prior (mm) | NoW SIDER (mm) | s |",
+                      "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            let controls = cases.filter(\.spec.isControl)
+            for c in controls {
                 guard let m = c.marks else { continue }
+                let e = c.elsewhere
                 lines.append("| \(c.spec.label) | \(scene(c)) | \(f(m.photoContrast, 1)) | \(errs(c.face)) | \(errs(m.errors)) | \(deg(m.detailField)) / \(deg(m.detailMesh)) | "
+                             + "\(e.map { deg($0.detailField) + " / " + deg($0.detailMesh) } ?? "–") | "
                              + "\(now(c.nowPrior.now)) | \(now(c.nowSider.now)) | \(f(c.totalSeconds, 0)) |")
             }
             lines.append("| **pooled** (\(p.controlCases)) | | | | | \(errs(p.controlFaceError)) | \(errs(p.controlMarksError)) | "
-                         + "\(deg(p.controlDetailField)) / \(deg(p.controlDetailMesh)) | | | |")
+                         + "\(deg(p.controlDetailField)) / \(deg(p.controlDetailMesh)) | "
+                         + "\(deg(.pooled(controls.compactMap { $0.elsewhere?.detailField }))) / \(deg(.pooled(controls.compactMap { $0.elsewhere?.detailMesh }))) | | | |")
         }
-        let multi = cases.filter { $0.regions.count > 1 }
+        let multi = cases.filter { $0.spec.patterns.count > 1 }
         if !multi.isEmpty {
-            lines += ["", "Per region of the multi-pattern cases:", "",
+            lines += ["", "Per region of the multi-pattern cases (\"elsewhere\": the face without relief, whose true detail is zero):", "",
                       "| case | seed | region | pixels | relief (°) | photo | \(methods) | corr ∇f | gain ∇f | corr mesh | gain mesh | ceiling corr / gain |",
                       "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
             for c in multi {

@@ -11,7 +11,8 @@ import SiderCore
 /// point has that pattern's profile above `regionThreshold` (interpolated from the vertices
 /// with the pixel's barycentric weights), dilated by `regionDilation` pixels, within the render
 /// mask; "wrinkles" is their union. The control has one region, "marks": mark amount above
-/// `markThreshold`, dilated likewise. Outside the regions the relief is zero, so the true
+/// `markThreshold`, dilated likewise. "elsewhere" is the rest of the render mask (no relief, no
+/// marks): where any recovered detail is spurious. Outside the relief regions the relief is zero, so the true
 /// normals there equal the smooth scan's (up to the one-ring of vertex normals and the pixel
 /// the dilation covers).
 public struct WrinkleTruth: Sendable {
@@ -22,6 +23,7 @@ public struct WrinkleTruth: Sendable {
     public static let regionDilation = 3
     public static let unionRegion = "wrinkles"
     public static let marksRegion = "marks"
+    public static let elsewhereRegion = "elsewhere"
 
     public struct Region: Sendable {
         public var name: String
@@ -87,6 +89,8 @@ public struct WrinkleTruth: Sendable {
             }
             relief = interpolate(scan.profile(spec.patterns)).map { $0 * spec.amplitude }
         }
+        let marked = regions.reduce([Bool](repeating: false, count: w * h)) { acc, r in zip(acc, r.mask).map { $0 || $1 } }
+        regions.append(Region(name: elsewhereRegion, mask: marked.indices.map { render.mask[$0] && !marked[$0] }))
         let luminance = SIMD3<Float>(0.299, 0.587, 0.114) * 255
         for k in regions.indices {
             var sum = 0.0, count = 0
@@ -126,7 +130,8 @@ public struct WrinkleTruth: Sendable {
         try PNGEncoder.save(grey, to: dir.appendingPathComponent("relief.png"))
         var overlay = truth.render.image
         let colours: [SIMD3<Float>] = [SIMD3(1, 0.2, 0.2), SIMD3(0.2, 1, 0.2), SIMD3(0.3, 0.5, 1), SIMD3(1, 0.9, 0.1)]
-        for (k, r) in regions.filter({ $0.name != Self.unionRegion || regions.count == 1 }).enumerated() {
+        let shown = regions.filter { $0.name != Self.elsewhereRegion && ($0.name != Self.unionRegion || spec.patterns.count == 1) }
+        for (k, r) in shown.enumerated() {
             for i in r.mask.indices where r.mask[i] { overlay.blend(x: i % w, y: i / w, color: colours[k % colours.count], alpha: 0.45) }
         }
         try PNGEncoder.save(overlay, to: dir.appendingPathComponent("regions.png"))
