@@ -51,7 +51,8 @@ public struct WrinkleReport: Sendable, Codable {
         "mesh": "detailed.obj rasterized in the pipeline's photo camera",
         "prior": "the coarse prior mesh the detail stage starts from, rasterized in the pipeline's photo camera",
         "ceiling": "correlation / gain of the true surface seen as a perfect normals.png would show it (rasterized in the run's crop, 8-bit, resampled back like ∇f): what the crop's resolution leaves of the detail",
-        "spurious detail": "control: RMS of the high-passed recovered detail ‖Hd_r‖ over the marks, and over \"elsewhere\" (the face without relief or marks), degrees (true detail is zero there)",
+        "spurious detail": "control: RMS of the high-passed recovered detail ‖Hd_r‖ over the marks, and over \"elsewhere\" (the face without relief or marks), degrees; the true relief is zero there, but elsewhere includes the nose and lips, whose real shape the prior lacks, so not all of it is spurious",
+        "RMS": "‖H d‖/√pixels over the region, degrees: of the true detail, of ∇f's and of the mesh's recovered detail",
         "NoW": "scan-to-mesh median / mean (mm) against the rendered scan's own vertices (the original vertex set)",
     ]
     public var cases: [WrinkleCaseResult]
@@ -125,7 +126,7 @@ public struct WrinkleReport: Sendable, Codable {
         func errs(_ m: [String: Double]) -> String {
             ["prior", "fc", "field", "mesh"].map { m[$0].map { f($0) } ?? "–" }.joined(separator: " / ")
         }
-        func deg(_ a: DetailAgreement) -> String { f(a.rmsRecovered * 180 / .pi) }
+        func deg(_ a: DetailAgreement, true t: Bool = false) -> String { f((t ? a.rmsTrue : a.rmsRecovered) * 180 / .pi) }
         func ceiling(_ a: DetailAgreement?) -> String { a.map { f($0.correlation) + " / " + f($0.gain) } ?? "–" }
         func now(_ s: ErrorStatistics?) -> String { s.map { f($0.median) + " / " + f($0.mean) } ?? "–" }
         func scene(_ c: WrinkleCaseResult) -> String { "\(c.seed) | \(String(format: "%+.0f°", c.yaw)) | \(String(format: "%.0f°", c.lightAngleDegrees))" }
@@ -166,13 +167,17 @@ public struct WrinkleReport: Sendable, Codable {
         }
         let multi = cases.filter { $0.spec.patterns.count > 1 }
         if !multi.isEmpty {
-            lines += ["", "Per region of the multi-pattern cases (\"elsewhere\": the face without relief, whose true detail is zero):", "",
-                      "| case | seed | region | pixels | relief (°) | photo | \(methods) | corr ∇f | gain ∇f | corr mesh | gain mesh | ceiling corr / gain |",
-                      "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+            lines += ["", "Per region of the multi-pattern cases (\"elsewhere\": the face without relief):", "",
+                      "| case | seed | region | pixels | relief (°) | photo | \(methods) | RMS Hd_t / Hd_r ∇f / Hd_r mesh (°) | corr ∇f | gain ∇f | corr mesh | gain mesh | ceiling corr / gain |",
+                      "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
             for c in multi {
                 for r in c.regions {
+                    // Correlation and gain need true detail: "–" where there is none (elsewhere).
+                    let none = r.detailField.rmsTrue * 180 / .pi < 0.1
+                    let agreement = none ? "– | – | – | – | –"
+                        : "\(f(r.detailField.correlation)) | \(f(r.detailField.gain)) | \(f(r.detailMesh.correlation)) | \(f(r.detailMesh.gain)) | \(ceiling(r.detailCeiling))"
                     lines.append("| \(c.spec.label) | \(c.seed) | \(r.name) | \(r.pixels) | \(f(r.reliefMeanDegrees)) | \(f(r.photoContrast, 1)) | \(errs(r.errors)) | "
-                                 + "\(f(r.detailField.correlation)) | \(f(r.detailField.gain)) | \(f(r.detailMesh.correlation)) | \(f(r.detailMesh.gain)) | \(ceiling(r.detailCeiling)) |")
+                                 + "\(deg(r.detailField, true: true)) / \(deg(r.detailField)) / \(deg(r.detailMesh)) | \(agreement) |")
                 }
             }
         }
