@@ -172,8 +172,9 @@ public struct WrinkleReport: Sendable, Codable {
                       "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
             for c in multi {
                 for r in c.regions {
-                    // Correlation and gain need true detail: "–" where there is none (elsewhere).
-                    let none = r.detailField.rmsTrue * 180 / .pi < 0.1
+                    // Correlation and gain need true relief: "–" where there is none ("elsewhere"; its
+                    // high-passed true detail is only the high-pass's halo around the wrinkles).
+                    let none = r.reliefMeanDegrees < 0.05
                     let agreement = none ? "– | – | – | – | –"
                         : "\(f(r.detailField.correlation)) | \(f(r.detailField.gain)) | \(f(r.detailMesh.correlation)) | \(f(r.detailMesh.gain)) | \(ceiling(r.detailCeiling))"
                     lines.append("| \(c.spec.label) | \(c.seed) | \(r.name) | \(r.pixels) | \(f(r.reliefMeanDegrees)) | \(f(r.photoContrast, 1)) | \(errs(r.errors)) | "
