@@ -65,39 +65,15 @@ public enum QualityBenchmark {
         let total = Stopwatch()
         try truth.save(to: directory.appendingPathComponent("truth", isDirectory: true))
         let photo = truth.render.image
+        let recon = try reconstruct(photo, name: "james seed \(truth.render.scene.seed)", tag: "case \(index)",
+                                    directory: directory.appendingPathComponent("reconstruction", isDirectory: true),
+                                    landmarker: landmarker, options: options, progress: progress)
+        let (front, run, reconDir) = (recon.front, recon.run, recon.directory)
+        let frontSeconds = recon.frontEndSeconds, reconSeconds = recon.reconstructionSeconds
+        let clock = Stopwatch()
 
-        var clock = Stopwatch()
-        progress("case \(index): landmarks and coarse prior")
-        let front = try QualityFrontEnd.run(photo, landmarker: landmarker, crop: options.config.crop, prior: options.coarsePrior)
-        let frontSeconds = clock.seconds
-        clock.reset()
-
-        progress("case \(index): coarse SDF and detail stage (config \(options.config.name))")
-        let reconDir = directory.appendingPathComponent("reconstruction", isDirectory: true)
-        var reconOptions = ReconstructionOptions(config: options.config, outputDirectory: reconDir)
-        reconOptions.showProgress = options.showProgress
-        let run = try Reconstruction.run(front.reconstructionInput(photo: photo, name: "james seed \(truth.render.scene.seed)"),
-                                         options: reconOptions)
-        let reconSeconds = clock.seconds
-        clock.reset()
-        let detailedURL = reconDir.appendingPathComponent("detailed.obj")
-        guard run.outputs.contains("detailed.obj") else {
-            throw SiderError(.badInput, "case \(index): the detail stage stopped (\(run.stopReason)) without writing detailed.obj")
-        }
-        let detailed = try MeshIO.load(detailedURL)
-
-        progress("case \(index): scoring")
-        let coarseLandmarks = try front.nowLandmarks(on: front.coarseMesh)
-        let siderLandmarks = try front.nowLandmarks(on: detailed)
-        progress("case \(index): NoW landmarks off the mesh (nearest covered pixel used): coarse \(coarseLandmarks.fallbacks), SIDER \(siderLandmarks.fallbacks) of 7")
-        let predictions = [
-            QualityPrediction(label: "coarse prior", mesh: front.coarseMesh, camera: front.camera, landmarks: coarseLandmarks.landmarks),
-            QualityPrediction(label: "SIDER", mesh: detailed, camera: front.camera, landmarks: siderLandmarks.landmarks),
-        ]
-        let outcome = try QualityScoring.score(predictions, truth: truth)
-        var scores = outcome.scores
-        scores[0].landmarkFallbacks = coarseLandmarks.fallbacks
-        scores[1].landmarkFallbacks = siderLandmarks.fallbacks
+        let (predictions, outcome) = try scoreMeshes(recon, truth: truth, tag: "case \(index)", progress: progress)
+        let scores = outcome.scores
         try MeshIO.save(front.coarseMesh, to: directory.appendingPathComponent("coarse.obj"))
         for (p, name) in zip(predictions, ["normals_coarse.png", "normals_sider.png"]) {
             try PNGEncoder.save(try QualityScoring.normalMap(p.mesh, camera: p.camera).normalMap(),
@@ -118,6 +94,59 @@ public enum QualityBenchmark {
                                        detailIterations: run.iterations, directory: directory.lastPathComponent)
         try AtomicFile.writeJSON(result, to: directory.appendingPathComponent("case.json"))
         return result
+    }
+
+    /// A render reconstructed as a user's photo: the front end's result, `Reconstruction.run`'s
+    /// report and its `detailed.obj`.
+    public struct Reconstructed {
+        public var front: QualityFrontEnd
+        public var run: RunReport
+        public var detailed: TriangleMesh
+        /// The folder `Reconstruction.run` wrote into.
+        public var directory: URL
+        public var frontEndSeconds: Double
+        public var reconstructionSeconds: Double
+    }
+
+    /// Front end (`QualityFrontEnd`) and detail pipeline on `photo`, writing into `directory` —
+    /// the one place the quality benchmarks run the reconstruction.
+    public static func reconstruct(_ photo: RGBImage, name: String, tag: String, directory: URL, landmarker: FaceLandmarker,
+                                   options: Options, progress: (String) -> Void) throws -> Reconstructed {
+        var clock = Stopwatch()
+        progress("\(tag): landmarks and coarse prior")
+        let front = try QualityFrontEnd.run(photo, landmarker: landmarker, crop: options.config.crop, prior: options.coarsePrior)
+        let frontSeconds = clock.seconds
+        clock.reset()
+        progress("\(tag): coarse SDF and detail stage (config \(options.config.name))")
+        var reconOptions = ReconstructionOptions(config: options.config, outputDirectory: directory)
+        reconOptions.showProgress = options.showProgress
+        let run = try Reconstruction.run(front.reconstructionInput(photo: photo, name: name), options: reconOptions)
+        let reconSeconds = clock.seconds
+        guard run.outputs.contains("detailed.obj") else {
+            throw SiderError(.badInput, "\(tag): the detail stage stopped (\(run.stopReason)) without writing detailed.obj")
+        }
+        let detailed = try MeshIO.load(directory.appendingPathComponent("detailed.obj"))
+        return Reconstructed(front: front, run: run, detailed: detailed, directory: directory,
+                             frontEndSeconds: frontSeconds, reconstructionSeconds: reconSeconds)
+    }
+
+    /// The seven NoW landmarks cast onto the coarse prior and `detailed.obj`, and
+    /// `QualityScoring.score` of both (in that order) against `truth`.
+    public static func scoreMeshes(_ recon: Reconstructed, truth: GroundTruthCase, tag: String,
+                                   progress: (String) -> Void) throws -> (predictions: [QualityPrediction], outcome: QualityScoring.Outcome) {
+        let front = recon.front
+        progress("\(tag): scoring")
+        let coarseLandmarks = try front.nowLandmarks(on: front.coarseMesh)
+        let siderLandmarks = try front.nowLandmarks(on: recon.detailed)
+        progress("\(tag): NoW landmarks off the mesh (nearest covered pixel used): coarse \(coarseLandmarks.fallbacks), SIDER \(siderLandmarks.fallbacks) of 7")
+        let predictions = [
+            QualityPrediction(label: "coarse prior", mesh: front.coarseMesh, camera: front.camera, landmarks: coarseLandmarks.landmarks),
+            QualityPrediction(label: "SIDER", mesh: recon.detailed, camera: front.camera, landmarks: siderLandmarks.landmarks),
+        ]
+        var outcome = try QualityScoring.score(predictions, truth: truth)
+        outcome.scores[0].landmarkFallbacks = coarseLandmarks.fallbacks
+        outcome.scores[1].landmarkFallbacks = siderLandmarks.fallbacks
+        return (predictions, outcome)
     }
 
     /// `quality.json`, `quality.md` and the pooled cumulative error plot.
