@@ -2,7 +2,10 @@
 // SIDER-Swift: single-image facial geometric detail recovery (see README.md).
 import PackageDescription
 
-let optimized: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+/// `-Ounchecked` (no overflow or bounds traps) only in pure numeric modules where a benchmark
+/// shows it matters; every module that reads files keeps Swift's checks (docs/hardening.md).
+let numeric: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+let checked: [SwiftSetting] = []
 
 let package = Package(
     name: "SIDER",
@@ -27,36 +30,41 @@ let package = Package(
 
         // Stage modules, lowest first.
         .target(name: "SiderCore", dependencies: ["CBLAS", .product(name: "Logging", package: "swift-log")],
-                swiftSettings: optimized),
-        .target(name: "ImageIO", dependencies: ["SiderCore", "CPNG", "CTurboJPEG"], swiftSettings: optimized),
-        .target(name: "TFLite", dependencies: ["SiderCore"], swiftSettings: optimized),
-        .target(name: "Landmarks", dependencies: ["SiderCore", "ImageIO", "TFLite"], swiftSettings: optimized),
-        .target(name: "Geometry", dependencies: ["SiderCore", "ImageIO"], swiftSettings: optimized),
+                swiftSettings: checked),
+        .target(name: "ImageIO", dependencies: ["SiderCore", "CPNG", "CTurboJPEG"], swiftSettings: checked),
+        .target(name: "TFLite", dependencies: ["SiderCore"], swiftSettings: checked),
+        .target(name: "Landmarks", dependencies: ["SiderCore", "ImageIO", "TFLite"], swiftSettings: checked),
+        .target(name: "Geometry", dependencies: ["SiderCore", "ImageIO"], swiftSettings: checked),
         .target(name: "MorphableModels", dependencies: ["SiderCore", "Geometry", "ZIPFoundation"],
-                swiftSettings: optimized),
-        .target(name: "NeuralFields", dependencies: ["SiderCore"], swiftSettings: optimized),
+                swiftSettings: checked),
+        .target(name: "NeuralFields", dependencies: ["SiderCore"], swiftSettings: numeric),
         .target(name: "SiderPipeline",
                 dependencies: ["SiderCore", "ImageIO", "Landmarks", "Geometry", "MorphableModels", "NeuralFields"],
-                swiftSettings: optimized),
+                swiftSettings: checked),
         .target(name: "Evaluation", dependencies: ["SiderCore", "ImageIO", "Geometry", "Landmarks", "MorphableModels", "SiderPipeline"],
-                swiftSettings: optimized),
+                swiftSettings: checked),
         .executableTarget(name: "sider",
                           dependencies: ["SiderCore", "ImageIO", "TFLite", "Landmarks", "Geometry",
                                          "MorphableModels", "NeuralFields", "SiderPipeline", "Evaluation",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                          .product(name: "Logging", package: "swift-log")],
-                          swiftSettings: optimized),
+                          swiftSettings: checked),
+
+        // Hostile files built byte by byte, shared by the tests of every reader (not a product).
+        .target(name: "HostileInputs", dependencies: ["ZIPFoundation"], path: "Tests/HostileInputs"),
 
         .testTarget(name: "SiderCoreTests", dependencies: ["SiderCore"]),
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
         .testTarget(name: "TFLiteTests", dependencies: ["TFLite"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "ImageIO"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
-        .testTarget(name: "MorphableModelsTests", dependencies: ["MorphableModels", "Geometry"],
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry", "HostileInputs"]),
+        .testTarget(name: "MorphableModelsTests", dependencies: ["MorphableModels", "Geometry", "HostileInputs"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralFieldsTests", dependencies: ["NeuralFields"]),
         .testTarget(name: "SiderPipelineTests",
                     dependencies: ["SiderPipeline", "Geometry", "NeuralFields", "ImageIO", "Landmarks", "MorphableModels"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Geometry"]),
+        // Runs the built `sider` on bad inputs; writes or checks docs/bad-input.md.
+        .testTarget(name: "BadInputTableTests", dependencies: ["HostileInputs", "ImageIO", "SiderCore"]),
     ]
 )

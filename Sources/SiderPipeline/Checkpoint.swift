@@ -54,7 +54,7 @@ public struct Checkpoint<Meta: Codable>: Sendable where Meta: Sendable {
         func u64(_ o: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(bytes[o + $1]) << (8 * UInt64($1)) } }
         guard u32(8) == Self.version else { throw SiderError(.unsupported, "checkpoint version \(u32(8)) is not supported") }
         let n = Int(clamping: u64(12))
-        guard n >= 0, 20 + n <= bytes.count else { throw bad }
+        guard n >= 0, n <= bytes.count - 20 else { throw bad }
         let header: Header
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -63,7 +63,7 @@ public struct Checkpoint<Meta: Codable>: Sendable where Meta: Sendable {
         var offset = 20 + n
         var tensors: [(String, [Float])] = []
         for (name, count) in zip(header.names, header.counts) {
-            guard offset + count * 4 <= bytes.count else { throw bad }
+            guard count <= (bytes.count - offset) / 4 else { throw bad }   // checked before allocating
             var values = [Float](repeating: 0, count: count)
             values.withUnsafeMutableBytes { dst in
                 bytes.withUnsafeBytes { src in

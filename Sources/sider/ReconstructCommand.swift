@@ -92,11 +92,14 @@ struct ReconstructCommand: ParsableCommand {
             let prior = try flameOptions.coarsePrior()
             let outDir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "reconstruct", force: force)
             let landmarker = try FaceLandmarker()
-            let found = try landmarker.run(photo, face: face).landmarks
+            let found = try landmarker.runUpright(photo, face: face)
             let detectSeconds = clock.seconds
             clock.reset()
-            let front = try FaceFrontEnd(photo: photo, landmarks: found, preset: p, prior: prior,
-                                         excludeEyesAndMouth: !keepEyesAndMouth)
+            let front = try FaceFrontEnd(photo: found.photo, landmarks: found.landmarks, preset: p, prior: prior,
+                                         excludeEyesAndMouth: !keepEyesAndMouth, photoRotationDegrees: found.rotationDegrees)
+            if front.photoRotationDegrees != 0 {
+                print("the face lay on its side: photo turned \(front.photoRotationDegrees)° clockwise (all outputs are in the turned photo)")
+            }
             let coarseSeconds = clock.seconds
             print(String(format: "coarse prior: %@, landmark error %.1f px mean (%.1f max)", front.prior.kind,
                          front.prior.landmarkErrorMeanPx, front.prior.landmarkErrorMaxPx))
