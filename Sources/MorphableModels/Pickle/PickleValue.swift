@@ -99,7 +99,7 @@ public final class PickleList {
         depth = max(depth, 1 + (more.lazy.map(\.nesting).max() ?? 0))
     }
 
-    deinit { PickleTeardown.release(items) }
+    deinit { PickleTeardown.release(&items) }
 }
 
 /// A Python dict, in insertion order. Keys are compared by their text (`stringValue`) or integer.
@@ -109,7 +109,11 @@ public final class PickleDict {
     public private(set) var depth = 1
     init() {}
 
-    deinit { PickleTeardown.release(entries.flatMap { [$0.key, $0.value] }) }
+    deinit {
+        var children = entries.flatMap { [$0.key, $0.value] }
+        entries = []
+        PickleTeardown.release(&children)
+    }
 
     public subscript(_ key: String) -> PickleValue? {
         entries.first { $0.key.stringValue == key }?.value
@@ -132,7 +136,7 @@ public final class PickleDict {
 /// and scipy sparse matrices arrive like this; `PickleValue.asArray()` knows how to read them.
 public final class PickleObject {
     public let className: String
-    public let args: [PickleValue]
+    public private(set) var args: [PickleValue]
     public var state: PickleValue = .none { didSet { depth = max(depth, 1 + state.nesting) } }
     /// Set when the object is a numpy array rebuilt by `_reconstruct` + BUILD.
     public var array: NDArray?
@@ -149,7 +153,13 @@ public final class PickleObject {
         depth = 1 + (args.lazy.map(\.nesting).max() ?? 0)
     }
 
-    deinit { PickleTeardown.release(args + [state] + (objectItems ?? [])) }
+    deinit {
+        var children = args + [state] + (objectItems ?? [])
+        args = []
+        state = .none
+        objectItems = nil
+        PickleTeardown.release(&children)
+    }
 }
 
 /// Frees nested pickle values without recursion. Releasing a container releases its children,
@@ -165,12 +175,15 @@ enum PickleTeardown {
 
     private static let key = "SIDER.PickleTeardown"
 
-    static func release(_ children: [PickleValue]) {
+    /// Takes `children` from a container being freed (leaving it empty, so that the queue holds
+    /// the only references) and, unless an outer call is already at it, frees the queue.
+    static func release(_ children: inout [PickleValue]) {
         guard children.contains(where: { $0.nesting > 0 }) else { return }
         let dictionary = Thread.current.threadDictionary
         let queue: Queue
         if let q = dictionary[key] as? Queue { queue = q } else { queue = Queue(); dictionary[key] = queue }
         queue.pending.append(contentsOf: children)
+        children = []
         guard !queue.draining else { return }
         queue.draining = true
         while let value = queue.pending.popLast() {
