@@ -2,10 +2,8 @@
 // SIDER-Swift: single-image facial geometric detail recovery (see README.md).
 import PackageDescription
 
-/// `-Ounchecked` (no overflow or bounds traps) only in pure numeric modules where a benchmark
-/// shows it matters; every module that reads files keeps Swift's checks (docs/hardening.md).
-let numeric: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-let checked: [SwiftSetting] = []
+// No module is built with -Ounchecked: every module reads files or parses their bytes, and a
+// benchmark showed no speed to gain (docs/hardening.md), so overflow and bounds checks stay on.
 
 let package = Package(
     name: "SIDER",
@@ -29,26 +27,21 @@ let package = Package(
                        providers: [.apt(["libturbojpeg0-dev"])]),
 
         // Stage modules, lowest first.
-        .target(name: "SiderCore", dependencies: ["CBLAS", .product(name: "Logging", package: "swift-log")],
-                swiftSettings: checked),
-        .target(name: "ImageIO", dependencies: ["SiderCore", "CPNG", "CTurboJPEG"], swiftSettings: checked),
-        .target(name: "TFLite", dependencies: ["SiderCore"], swiftSettings: checked),
-        .target(name: "Landmarks", dependencies: ["SiderCore", "ImageIO", "TFLite"], swiftSettings: checked),
-        .target(name: "Geometry", dependencies: ["SiderCore", "ImageIO"], swiftSettings: checked),
-        .target(name: "MorphableModels", dependencies: ["SiderCore", "Geometry", "ZIPFoundation"],
-                swiftSettings: checked),
-        .target(name: "NeuralFields", dependencies: ["SiderCore"], swiftSettings: numeric),
+        .target(name: "SiderCore", dependencies: ["CBLAS", .product(name: "Logging", package: "swift-log")]),
+        .target(name: "ImageIO", dependencies: ["SiderCore", "CPNG", "CTurboJPEG"]),
+        .target(name: "TFLite", dependencies: ["SiderCore"]),
+        .target(name: "Landmarks", dependencies: ["SiderCore", "ImageIO", "TFLite"]),
+        .target(name: "Geometry", dependencies: ["SiderCore", "ImageIO"]),
+        .target(name: "MorphableModels", dependencies: ["SiderCore", "Geometry", "ZIPFoundation"]),
+        .target(name: "NeuralFields", dependencies: ["SiderCore"]),
         .target(name: "SiderPipeline",
-                dependencies: ["SiderCore", "ImageIO", "Landmarks", "Geometry", "MorphableModels", "NeuralFields"],
-                swiftSettings: checked),
-        .target(name: "Evaluation", dependencies: ["SiderCore", "ImageIO", "Geometry", "Landmarks", "MorphableModels", "SiderPipeline"],
-                swiftSettings: checked),
+                dependencies: ["SiderCore", "ImageIO", "Landmarks", "Geometry", "MorphableModels", "NeuralFields"]),
+        .target(name: "Evaluation", dependencies: ["SiderCore", "ImageIO", "Geometry", "Landmarks", "MorphableModels", "SiderPipeline"]),
         .executableTarget(name: "sider",
                           dependencies: ["SiderCore", "ImageIO", "TFLite", "Landmarks", "Geometry",
                                          "MorphableModels", "NeuralFields", "SiderPipeline", "Evaluation",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                                         .product(name: "Logging", package: "swift-log")],
-                          swiftSettings: checked),
+                                         .product(name: "Logging", package: "swift-log")]),
 
         // Hostile files built byte by byte, shared by the tests of every reader (not a product).
         .target(name: "HostileInputs", dependencies: ["ZIPFoundation"], path: "Tests/HostileInputs"),

@@ -8,6 +8,7 @@ import Foundation
 @testable import ImageIO
 @testable import Landmarks
 @testable import MorphableModels
+@testable import NeuralFields
 @testable import SiderPipeline
 @testable import TFLite
 

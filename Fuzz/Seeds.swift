@@ -59,7 +59,8 @@ enum SeedWriter {
         try put("landmark-json", "points.json", Data("{\"points\": [\(points3)]}".utf8))
         try put("landmark-json", "array7.json", Data("[[1,2,3],[4,5,6],[7,8,9],[1,1,1],[2,2,2],[3,3,3],[4,4,4]]".utf8))
         try put("landmark-json", "ljson.json", Data("{\"version\": 3, \"groups\": {\"LJSON\": {\"landmarks\": {\"points\": [\(points3)]}, \"labels\": [{\"label\": \"jaw\", \"mask\": [\((0..<17).map(String.init).joined(separator: ","))]}]}}}".utf8))
-        try put("landmark-json", "picked.pp", Data("<!DOCTYPE PickedPoints>\n<PickedPoints>\n" + (0..<7).map { "<point x=\"\($0)\" y=\"1.5\" z=\"-2e-1\" name=\"\($0)\"/>" }.joined(separator: "\n") + "\n</PickedPoints>\n"))
+        let picked = (0..<7).map { "<point x=\"\($0)\" y=\"1.5\" z=\"-2e-1\" name=\"\($0)\"/>" }.joined(separator: "\n")
+        try put("landmark-json", "picked.pp", Data("<!DOCTYPE PickedPoints>\n<PickedPoints>\n\(picked)\n</PickedPoints>\n".utf8))
         try put("landmark-json", "now.txt", Data((0..<7).map { "\($0) 1.25 3" }.joined(separator: "\n").utf8))
         try put("landmark-json", "landmarks.json", Data("{\"points68\": [[1.5, 2], [3, 4.25]], \"fx\": 500, \"fy\": 500, \"cx\": 128, \"cy\": 128, \"width\": 256, \"height\": 256}".utf8))
         // Checkpoints and weights files.

@@ -82,6 +82,19 @@ public enum HostileInputs {
         return out
     }
 
+    /// `zip` with its end-of-central-directory record pointing the central directory
+    /// `past` bytes beyond the end of the file (the npz fuzzer's first finding: ZIPFoundation's
+    /// in-memory archive trapped on it).
+    public static func zipWithCentralDirectoryPastTheEnd(_ zip: Data, past: Int = 788) -> Data {
+        var b = [UInt8](zip)
+        guard let eocd = (0...(b.count - 22)).reversed().first(where: { b[$0] == 0x50 && b[$0 + 1] == 0x4B && b[$0 + 2] == 5 && b[$0 + 3] == 6 }) else {
+            return zip
+        }
+        let offset = b.count + past
+        for k in 0..<4 { b[eocd + 16 + k] = UInt8((offset >> (8 * k)) & 0xFF) }
+        return Data(b)
+    }
+
     /// A decompression bomb: `v_template.npy` whose header allows 48 data bytes but which
     /// inflates to `inflatedBytes` (zeros deflate about 1000:1), beside `junk` members that are
     /// no FLAME key (a reader that inflates only the keys it wants never opens them).

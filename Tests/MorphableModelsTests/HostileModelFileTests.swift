@@ -124,6 +124,17 @@ struct HostileModelFileTests {
         }
     }
 
+    /// Fuzzer finding (npz target): a central directory said to start past the end of the data
+    /// trapped in ZIPFoundation's in-memory reader ("Range requires lowerBound <= upperBound").
+    @Test func zipsWhoseDirectoryLiesPastTheEndAreRefused() throws {
+        let zip = try HostileInputs.npz([("f.npy", HostileInputs.npy(shape: "(1,)", data: [UInt8](repeating: 0, count: 8)))])
+        let bad = HostileInputs.zipWithCentralDirectoryPastTheEnd(zip)
+        Self.expectOneLineError({ _ = try NumpyFiles.decodeNPZ(bad, source: "bad.npz") }, mentioning: "not a readable .npz")
+        try Self.withFile("bad.npz", bad) { url in
+            Self.expectOneLineError({ _ = try FLAMEModel.load(contentsOf: url) }, mentioning: "not a readable .npz")
+        }
+    }
+
     @Test func hugeIndicesAreRefused() throws {
         Self.expectOneLineError({ _ = try NDArray(shape: [1], values: [1e300]).ints(name: "f") }, mentioning: "integer indices")
         let npy = HostileInputs.npy(shape: "(1,)", descr: "<u8", data: [UInt8](repeating: 0xFF, count: 8))

@@ -30,11 +30,23 @@ public enum NumpyFiles {
 
     /// `loadNPZ` on in-memory archive bytes.
     public static func decodeNPZ(_ data: Data, keys: Set<String>? = nil, source: String = ".npz data") throws -> PickleDict {
+        try withArchive(of: data, source: source) { try loadMembers(of: $0, keys: keys, source: source) }
+    }
+
+    /// Opens zip bytes held in memory through a temporary file. ZIPFoundation's in-memory
+    /// archive traps on an offset past the end (it seeks beyond its data, then reads a negative
+    /// count — found by the npz fuzzer); its file-backed reader just meets the end of the file.
+    static func withArchive<T>(of data: Data, source: String, _ body: (Archive) throws -> T) throws -> T {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sider-zip-\(UUID().uuidString).zip")
+        do { try data.write(to: url) } catch {
+            throw SiderError(.io, "cannot write a temporary copy of \(source): \(FileErrorText.reason(error, at: url))")
+        }
+        defer { try? FileManager.default.removeItem(at: url) }
         let archive: Archive
-        do { archive = try Archive(data: data, accessMode: .read) } catch {
+        do { archive = try Archive(url: url, accessMode: .read) } catch {
             throw SiderError(.badModel, "\(source) is not a readable .npz (zip) archive")
         }
-        return try loadMembers(of: archive, keys: keys, source: source)
+        return try body(archive)
     }
 
     /// Largest pickled (object-dtype) member inflated; numeric members are capped by their header.

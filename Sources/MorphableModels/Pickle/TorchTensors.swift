@@ -43,10 +43,10 @@ enum TorchTensors {
     }
 
     private static func loadZip(_ bytes: [UInt8]) throws -> NDArray {
-        let archive: Archive
-        do { archive = try Archive(data: Data(bytes), accessMode: .read) } catch {
-            throw SiderError(.badModel, "torch storage: unreadable zip stream")
-        }
+        try NumpyFiles.withArchive(of: Data(bytes), source: "torch storage") { try loadZip($0) }
+    }
+
+    private static func loadZip(_ archive: Archive) throws -> NDArray {
         struct TooLarge: Error {}
         /// Inflates at most `limit` bytes (a storage's numel × element size; the pickle's own size).
         func read(_ entry: Entry, limit: Int) throws -> [UInt8] {
