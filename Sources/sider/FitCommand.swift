@@ -51,7 +51,7 @@ struct FitCommand: ParsableCommand {
             let upright = try FaceLandmarker().runUpright(decoded, face: face)
             let photo = upright.photo, found = upright.landmarks
             if upright.rotationDegrees != 0 {
-                print("the face lay on its side: photo turned \(upright.rotationDegrees)° clockwise")
+                print("the face was not upright: photo turned \(upright.rotationDegrees)° clockwise")
             }
             let crop = FaceCrop(around: found.points68, side: size)
             let cropImage = photo.warpedAffine(crop.toImage, width: size, height: size)

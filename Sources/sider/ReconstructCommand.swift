@@ -98,7 +98,7 @@ struct ReconstructCommand: ParsableCommand {
             let front = try FaceFrontEnd(photo: found.photo, landmarks: found.landmarks, preset: p, prior: prior,
                                          excludeEyesAndMouth: !keepEyesAndMouth, photoRotationDegrees: found.rotationDegrees)
             if front.photoRotationDegrees != 0 {
-                print("the face lay on its side: photo turned \(front.photoRotationDegrees)° clockwise (all outputs are in the turned photo)")
+                print("the face was not upright: photo turned \(front.photoRotationDegrees)° clockwise (all outputs are in the turned photo)")
             }
             let coarseSeconds = clock.seconds
             print(String(format: "coarse prior: %@, landmark error %.1f px mean (%.1f max)", front.prior.kind,
