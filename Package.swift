@@ -2,7 +2,8 @@
 // SIDER-Swift: single-image facial geometric detail recovery (see README.md).
 import PackageDescription
 
-let optimized: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+// No module is built with -Ounchecked: every module reads files or parses their bytes, and a
+// benchmark showed no speed to gain (docs/hardening.md), so overflow and bounds checks stay on.
 
 let package = Package(
     name: "SIDER",
@@ -28,21 +29,17 @@ let package = Package(
 
         // Stage modules, lowest first.
         .target(name: "SiderCore", dependencies: ["CBLAS", .product(name: "Logging", package: "swift-log"),
-                                                .product(name: "Crypto", package: "swift-crypto")],
-                swiftSettings: optimized),
-        .target(name: "ImageIO", dependencies: ["SiderCore", "CPNG", "CTurboJPEG"], swiftSettings: optimized),
-        .target(name: "TFLite", dependencies: ["SiderCore"], swiftSettings: optimized),
-        .target(name: "Landmarks", dependencies: ["SiderCore", "ImageIO", "TFLite"], swiftSettings: optimized),
-        .target(name: "Geometry", dependencies: ["SiderCore", "ImageIO"], swiftSettings: optimized),
-        .target(name: "MorphableModels", dependencies: ["SiderCore", "Geometry", "ZIPFoundation"],
-                swiftSettings: optimized),
-        .target(name: "NeuralFields", dependencies: ["SiderCore"], swiftSettings: optimized),
+                                                .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "ImageIO", dependencies: ["SiderCore", "CPNG", "CTurboJPEG"]),
+        .target(name: "TFLite", dependencies: ["SiderCore"]),
+        .target(name: "Landmarks", dependencies: ["SiderCore", "ImageIO", "TFLite"]),
+        .target(name: "Geometry", dependencies: ["SiderCore", "ImageIO"]),
+        .target(name: "MorphableModels", dependencies: ["SiderCore", "Geometry", "ZIPFoundation"]),
+        .target(name: "NeuralFields", dependencies: ["SiderCore"]),
         .target(name: "SiderPipeline",
-                dependencies: ["SiderCore", "ImageIO", "Landmarks", "Geometry", "MorphableModels", "NeuralFields"],
-                swiftSettings: optimized),
-        .target(name: "Evaluation", dependencies: ["SiderCore", "ImageIO", "Geometry", "Landmarks", "MorphableModels", "SiderPipeline"],
-                swiftSettings: optimized),
-        // Run outputs: read back from a finished output folder (never -Ounchecked: they read files).
+                dependencies: ["SiderCore", "ImageIO", "Landmarks", "Geometry", "MorphableModels", "NeuralFields"]),
+        .target(name: "Evaluation", dependencies: ["SiderCore", "ImageIO", "Geometry", "Landmarks", "MorphableModels", "SiderPipeline"]),
+        // Run outputs: read back from a finished output folder.
         .target(name: "Report", dependencies: ["SiderCore", "ImageIO", "Geometry", .product(name: "Logging", package: "swift-log")]),
         .target(name: "Batch", dependencies: ["SiderCore", "Geometry", "Evaluation", "Report"]),
         .executableTarget(name: "sider",
@@ -50,8 +47,10 @@ let package = Package(
                                          "MorphableModels", "NeuralFields", "SiderPipeline", "Evaluation",
                                          "Report", "Batch",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                                         .product(name: "Logging", package: "swift-log")],
-                          swiftSettings: optimized),
+                                         .product(name: "Logging", package: "swift-log")]),
+
+        // Hostile files built byte by byte, shared by the tests of every reader (not a product).
+        .target(name: "HostileInputs", dependencies: ["ZIPFoundation"], path: "Tests/HostileInputs"),
 
         // Finite-difference gradient checks by parameter block, shared by the test targets.
         .target(name: "GradientChecks", dependencies: ["NeuralFields", "SiderCore"], path: "Tests/GradientChecks"),
@@ -60,8 +59,8 @@ let package = Package(
         .testTarget(name: "ImageIOTests", dependencies: ["ImageIO"]),
         .testTarget(name: "TFLiteTests", dependencies: ["TFLite"], resources: [.copy("Fixtures")]),
         .testTarget(name: "LandmarksTests", dependencies: ["Landmarks", "ImageIO"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "GeometryTests", dependencies: ["Geometry"]),
-        .testTarget(name: "MorphableModelsTests", dependencies: ["MorphableModels", "Geometry"],
+        .testTarget(name: "GeometryTests", dependencies: ["Geometry", "HostileInputs"]),
+        .testTarget(name: "MorphableModelsTests", dependencies: ["MorphableModels", "Geometry", "HostileInputs"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "NeuralFieldsTests", dependencies: ["NeuralFields", "GradientChecks"]),
         .testTarget(name: "SiderPipelineTests",
@@ -70,5 +69,7 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Geometry"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Geometry", "ImageIO", "SiderCore"]),
         .testTarget(name: "BatchTests", dependencies: ["Batch", "Report", "SiderCore"]),
+        // Runs the built `sider` on bad inputs; writes or checks docs/bad-input.md.
+        .testTarget(name: "BadInputTableTests", dependencies: ["HostileInputs", "ImageIO", "SiderCore"]),
     ]
 )

@@ -26,6 +26,8 @@ enum PLYFormat {
             default: return nil
             }
         }
+        var isInteger: Bool { self != .float32 && self != .float64 }
+
         var size: Int {
             switch self {
             case .int8, .uint8: 1
@@ -116,7 +118,9 @@ enum PLYFormat {
                 let t = s.string(s.token())
                 if t == "list" {
                     let ct = s.string(s.token()), it = s.string(s.token()), pn = s.string(s.token())
-                    guard let c = Scalar(ct), let i = Scalar(it) else { throw bad("PLY header line \(headerLine): bad list types") }
+                    guard let c = Scalar(ct), let i = Scalar(it), c.isInteger else {
+                        throw bad("PLY header line \(headerLine): bad list types")
+                    }
                     elements[elements.count - 1].properties.append(Property(name: pn, type: i, countType: c))
                 } else {
                     let pn = s.string(s.token())
@@ -144,6 +148,16 @@ enum PLYFormat {
         var hasNormals = false, hasUV = false
         var values: [Double] = []
         for el in elements {
+            // Each element takes at least one item size per property (binary) or two bytes per
+            // value (ascii: a digit and a separator): a header count the body cannot hold is
+            // refused before anything is reserved for it.
+            let minimumBytes = el.properties.reduce(0) { sum, p in
+                sum + (r.encoding == .ascii ? 2 : (p.countType ?? p.type).size)
+            }
+            guard let needed = CheckedSize.product(el.count, minimumBytes), needed <= r.s.end - r.s.pos + 1 else {
+                throw SiderError(.badInput, "\(name): PLY header declares \(el.count) \(el.name) elements but the file is too short for them")
+            }
+            if el.properties.isEmpty { continue }
             let index = Dictionary(el.properties.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
             if el.name == "vertex" {
                 sawVertex = true
@@ -180,7 +194,12 @@ enum PLYFormat {
                             if k == fi { poly.removeAll(keepingCapacity: true) }
                             for _ in 0..<n {
                                 let x = try r.read(p.type)
-                                if k == fi { poly.append(Int32(clamping: Int64(x))) }
+                                if k == fi {
+                                    guard x.isFinite, abs(x) < 0x1p31 else {
+                                        throw SiderError(.badInput, "\(name): PLY face \(f) has a bad vertex index")
+                                    }
+                                    poly.append(Int32(x))
+                                }
                             }
                         } else {
                             try r.skip(p)

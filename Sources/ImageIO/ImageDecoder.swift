@@ -59,6 +59,17 @@ public enum ImageDecoder {
         bytes.allSatisfy { b in b == 9 || b == 10 || b == 13 || (b >= 32 && b != 127) }
     }
 
+    /// Refuses a header whose pixel count the compressed bytes could not possibly hold, before
+    /// anything is allocated for it. `pixelsPerByte` is the format's best compression: deflate
+    /// inflates at most 1032:1 and a 1-bit PNG packs 8 pixels a byte (≈ 8 300 pixels per byte);
+    /// a JPEG spends at least one bit per 8×8 block (512 pixels per byte; 1 024 allowed).
+    static func checkPlausible(width: Int, height: Int, byteCount: Int, pixelsPerByte: Int, name: String) throws {
+        let pixels = width * height   // both ≤ maxSide (checkSize ran first)
+        guard pixels <= pixelsPerByte * byteCount + 65_536 else {
+            throw SiderError(.badInput, "\(name): header claims \(width)×\(height) pixels but the file has only \(byteCount) bytes (truncated or damaged)")
+        }
+    }
+
     /// Validates decoded dimensions, shared by every decoder.
     static func checkSize(width: Int, height: Int, name: String) throws {
         guard width > 0, height > 0 else {

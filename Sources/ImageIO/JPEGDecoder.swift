@@ -29,6 +29,7 @@ enum JPEGDecoder {
             throw SiderError(.badInput, "\(name): truncated or damaged JPEG (no frame header)")
         }
         try ImageDecoder.checkSize(width: w, height: h, name: name)
+        try ImageDecoder.checkPlausible(width: w, height: h, byteCount: bytes.count, pixelsPerByte: 1024, name: name)
 
         let isCMYK = colorspace == Int32(TJCS_CMYK.rawValue) || colorspace == Int32(TJCS_YCCK.rawValue)
         let channels = isCMYK ? 4 : 3

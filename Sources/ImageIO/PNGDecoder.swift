@@ -52,6 +52,7 @@ public enum PNGDecoder {
             let w = Int(image.width), h = Int(image.height)
             do {
                 try ImageDecoder.checkSize(width: w, height: h, name: name)
+                try ImageDecoder.checkPlausible(width: w, height: h, byteCount: buf.count, pixelsPerByte: 8_300, name: name)
             } catch {
                 png_image_free(&image)
                 throw error

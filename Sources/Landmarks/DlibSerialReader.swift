@@ -15,6 +15,8 @@ struct DlibSerialReader {
     init(_ bytes: [UInt8], name: String) { self.bytes = bytes; self.name = name }
 
     var atEnd: Bool { offset == bytes.count }
+    /// Bytes not read yet: every serialised value takes at least one, so a count beyond this is damage.
+    var remaining: Int { bytes.count - offset }
 
     private func damaged(_ what: String) -> SiderError {
         SiderError(.badModel, "\(name) is not a dlib shape predictor (\(what) at byte \(offset))")
@@ -34,7 +36,7 @@ struct DlibSerialReader {
 
     mutating func count(max: Int) throws -> Int {
         let v = try int()
-        guard v >= 0, v <= Int64(max) else { throw damaged("size \(v)") }
+        guard v >= 0, v <= Int64(max), v <= Int64(remaining) else { throw damaged("size \(v)") }
         return Int(v)
     }
 
@@ -48,8 +50,10 @@ struct DlibSerialReader {
     mutating func column() throws -> [Float] {
         let rows = try int(), cols = try int()
         // dlib writes −rows, −cols; older files wrote them positive.
+        guard rows > Int64.min, cols > Int64.min else { throw damaged("matrix \(rows)×\(cols)") }
         let r = Int(abs(rows)), c = Int(abs(cols))
-        guard c == 1 || r == 0, r < 1_000_000 else { throw damaged("matrix \(rows)×\(cols)") }
+        // A float is two integers of at least one byte each.
+        guard c == 1 || r == 0, r < 1_000_000, 2 * r * c <= remaining else { throw damaged("matrix \(rows)×\(cols)") }
         var out = [Float](repeating: 0, count: r * c)
         for i in 0..<(r * c) { out[i] = try float() }
         return out

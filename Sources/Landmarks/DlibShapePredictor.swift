@@ -55,9 +55,15 @@ public final class DlibShapePredictor: @unchecked Sendable {
     let levels: [Level]
     public var pointCount: Int { initialShape.count / 2 }
 
-    public init(file: URL = DlibShapePredictor.defaultFile) throws {
+    public convenience init(file: URL = DlibShapePredictor.defaultFile) throws {
         let data = try AtomicFile.read(try DataPaths.require(file))
-        var r = DlibSerialReader([UInt8](data), name: file.lastPathComponent)
+        try self.init(bytes: [UInt8](data), name: file.lastPathComponent)
+    }
+
+    /// Parses a serialised shape predictor; `name` is put in error messages.
+    public init(bytes: [UInt8], name: String) throws {
+        let file = URL(fileURLWithPath: name)
+        var r = DlibSerialReader(bytes, name: name)
         guard try r.int() == 1 else { throw SiderError(.badModel, "\(file.lastPathComponent): unknown shape predictor version") }
         initialShape = try r.column()
         let n = initialShape.count
@@ -71,9 +77,11 @@ public final class DlibShapePredictor: @unchecked Sendable {
                 let splits = try r.count(max: 1 << 16)
                 if t == 0 {
                     level.splitCount = splits
-                    level.splitFeatures.reserveCapacity(trees * splits)
-                    level.thresholds.reserveCapacity(trees * splits)
-                    level.leaves.reserveCapacity(trees * (splits + 1) * n)
+                    // Reserve only what the remaining bytes could hold (each value takes ≥ 1 byte).
+                    let room = r.remaining
+                    level.splitFeatures.reserveCapacity(min(trees * splits, room))
+                    level.thresholds.reserveCapacity(min(trees * splits, room))
+                    level.leaves.reserveCapacity(CheckedSize.product([trees, splits + 1, n], limit: room) ?? room)
                 }
                 guard splits == level.splitCount else { throw SiderError(.badModel, "\(file.lastPathComponent): uneven trees") }
                 for _ in 0..<splits {

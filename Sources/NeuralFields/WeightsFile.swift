@@ -54,7 +54,7 @@ public enum WeightsFile {
         let ver = readU32(bytes, 8)
         guard ver == version else { throw SiderError(.badModel, "unsupported weights file version \(ver)") }
         let hl = Int(readU32(bytes, 12))
-        guard hl > 0, 20 + hl <= bytes.count else { throw SiderError(.badModel, "weights file truncated (header)") }
+        guard hl > 0, hl <= bytes.count - 20 else { throw SiderError(.badModel, "weights file truncated (header)") }
         let h = Data(bytes[16..<(16 + hl)])
         guard readU32(bytes, 16 + hl) == CRC32.checksum(h) else {
             throw SiderError(.badModel, "weights file header checksum mismatch")
@@ -65,7 +65,7 @@ public enum WeightsFile {
         }
         guard header.kind == kind else { throw SiderError(.badModel, "weights file holds a \(header.kind) network, not \(kind)") }
         let start = 20 + hl, n = header.count
-        guard n >= 0, start + 4 * n + 4 == bytes.count else {
+        guard n >= 0, n <= (bytes.count - start) / 4, start + 4 * n + 4 == bytes.count else {
             throw SiderError(.badModel, "weights file truncated or oversized (expected \(n) values)")
         }
         let payload = Data(bytes[start..<(start + 4 * n)])

@@ -21,8 +21,17 @@ public enum AtomicFile {
         } catch let e as SiderError {
             throw e
         } catch {
-            throw SiderError(.io, "cannot write \(url.path): \(error.localizedDescription)")
+            throw SiderError(.io, "cannot write \(url.path): \(FileErrorText.reason(error, at: url))")
         }
+    }
+
+    /// The process id in a temporary file name `.NAME.tmp-PID-RANDOM` written by `write`, or nil
+    /// when `name` is not one.
+    public static func writerOfTemporary(named name: String) -> Int32? {
+        guard name.hasPrefix("."), let r = name.range(of: ".tmp-", options: .backwards), r.lowerBound > name.index(after: name.startIndex) else { return nil }
+        let parts = name[r.upperBound...].split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let pid = Int32(parts[0]), pid > 0, UInt32(parts[1]) != nil else { return nil }
+        return pid
     }
 
     public static func write(_ text: String, to url: URL) throws {
@@ -42,11 +51,15 @@ public enum AtomicFile {
 
     /// Reads a whole file, with a one-line error that names it.
     public static func read(_ url: URL) throws -> Data {
-        guard FileManager.default.fileExists(atPath: url.path) else {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw SiderError(.missingFile, "file not found: \(url.path)")
         }
+        guard !isDirectory.boolValue else {
+            throw SiderError(.badInput, "\(url.path) is a folder, not a file")
+        }
         do { return try Data(contentsOf: url) } catch {
-            throw SiderError(.io, "cannot read \(url.path): \(error.localizedDescription)")
+            throw SiderError(.io, "cannot read \(url.path): \(FileErrorText.reason(error, at: url))")
         }
     }
 }

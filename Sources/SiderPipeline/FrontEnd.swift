@@ -67,8 +67,12 @@ public struct CoarsePriorRecord: Codable, Sendable, Equatable {
 /// the crop camera with the crop undone: f/s, c/s + origin (s = crop pixels per photo pixel).
 /// The excluded regions are the eyes (iBUG 36–41, 42–47) and the inner mouth (60–67).
 public struct FaceFrontEnd {
-    /// The photo (EXIF-rotated), the detail stage's target.
+    /// The photo (EXIF-rotated, then turned upright when the face lay on its side), the
+    /// detail stage's target.
     public var photo: RGBImage
+    /// Degrees clockwise the photo was turned so that its face is upright (0, 90, 180, 270;
+    /// `FaceLandmarker.runUpright`); every image and camera of the run is in the turned photo.
+    public var photoRotationDegrees: Int
     /// The face's landmarks in photo pixels (centres at integer + 0.5).
     public var landmarks: FaceLandmarks
     /// The square crop the prior was lifted in, which every later stage works in.
@@ -88,9 +92,11 @@ public struct FaceFrontEnd {
 
     /// The next stages' input (`name` and `photoSHA256` for run.json; the pixels' hash by default).
     public func input(name: String = "photo", photoSHA256: String? = nil) -> ReconstructionInput {
-        ReconstructionInput(photo: photo, photoCamera: photoCamera, crop: crop, coarseMesh: coarseMesh,
-                            excludedRegions: excludedRegions, faceRegion: faceRegion, coarsePrior: prior,
-                            name: name, photoSHA256: photoSHA256)
+        var input = ReconstructionInput(photo: photo, photoCamera: photoCamera, crop: crop, coarseMesh: coarseMesh,
+                                        excludedRegions: excludedRegions, faceRegion: faceRegion, coarsePrior: prior,
+                                        name: name, photoSHA256: photoSHA256)
+        input.photoRotationDegrees = photoRotationDegrees
+        return input
     }
 
     /// The face region, photo pixels: the convex hull of the landmark-mesh prior's vertices (the
@@ -106,14 +112,15 @@ public struct FaceFrontEnd {
     /// Detects face `face` of `photo` (nil: the largest) and builds the front end on it.
     public static func run(_ photo: RGBImage, landmarker: FaceLandmarker, face: Int? = nil, crop: CropConfig,
                            prior: CoarsePrior = .landmarkMesh, excludeEyesAndMouth: Bool = true) throws -> FaceFrontEnd {
-        let found = try landmarker.run(photo, face: face).landmarks
-        return try FaceFrontEnd(photo: photo, landmarks: found, crop: crop, prior: prior,
-                                excludeEyesAndMouth: excludeEyesAndMouth)
+        let found = try landmarker.runUpright(photo, face: face)
+        return try FaceFrontEnd(photo: found.photo, landmarks: found.landmarks, crop: crop, prior: prior,
+                                excludeEyesAndMouth: excludeEyesAndMouth, photoRotationDegrees: found.rotationDegrees)
     }
 
-    /// Builds the front end on landmarks already found in `photo`.
+    /// Builds the front end on landmarks already found in `photo` (already turned by
+    /// `photoRotationDegrees`, which is only recorded).
     public init(photo: RGBImage, landmarks: FaceLandmarks, crop config: CropConfig, prior: CoarsePrior = .landmarkMesh,
-                excludeEyesAndMouth: Bool = true) throws {
+                excludeEyesAndMouth: Bool = true, photoRotationDegrees: Int = 0) throws {
         guard landmarks.points68.count == 68, landmarks.points468.count == FaceMeshTopology.vertexCount else {
             throw SiderError(.badInput, "the front end needs 468 + 68 landmarks, got \(landmarks.points468.count) + \(landmarks.points68.count)")
         }
@@ -156,6 +163,7 @@ public struct FaceFrontEnd {
         }
 
         self.photo = photo
+        self.photoRotationDegrees = photoRotationDegrees
         self.landmarks = landmarks
         self.crop = crop
         self.coarseMesh = lifted.mesh

@@ -44,11 +44,15 @@ struct FitCommand: ParsableCommand {
             if let face, face < 0 { throw SiderError(.badInput, "--face must be 0 or more") }
             let clock = Stopwatch()
             let url = URL(fileURLWithPath: image)
-            let photo = try ImageDecoder.load(url)
+            let decoded = try ImageDecoder.load(url)
             // Load the model first: a bad model file should fail before the slow front end.
             let prior = try flameOptions.coarsePrior()
 
-            let (_, found) = try FaceLandmarker().run(photo, face: face)
+            let upright = try FaceLandmarker().runUpright(decoded, face: face)
+            let photo = upright.photo, found = upright.landmarks
+            if upright.rotationDegrees != 0 {
+                print("the face was not upright: photo turned \(upright.rotationDegrees)° clockwise")
+            }
             let crop = FaceCrop(around: found.points68, side: size)
             let cropImage = photo.warpedAffine(crop.toImage, width: size, height: size)
             let points68 = found.points68.map { crop.fromImage($0) }

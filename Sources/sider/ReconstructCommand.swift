@@ -49,11 +49,14 @@ struct ReconstructCommand: ParsableCommand {
             // Load FLAME first: a bad model file should fail before the slow front end.
             let prior = try flameOptions.coarsePrior()
             let outDir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "reconstruct", force: force)
-            let found = try FaceLandmarker().run(photo, face: face).landmarks
+            let found = try FaceLandmarker().runUpright(photo, face: face)
             let detectSeconds = clock.seconds
             clock.reset()
-            let front = try FaceFrontEnd(photo: photo, landmarks: found, crop: config.crop, prior: prior,
-                                         excludeEyesAndMouth: !keepEyesAndMouth)
+            let front = try FaceFrontEnd(photo: found.photo, landmarks: found.landmarks, crop: config.crop, prior: prior,
+                                         excludeEyesAndMouth: !keepEyesAndMouth, photoRotationDegrees: found.rotationDegrees)
+            if front.photoRotationDegrees != 0 {
+                print("the face was not upright: photo turned \(front.photoRotationDegrees)° clockwise (all outputs are in the turned photo)")
+            }
             print(String(format: "coarse prior: %@, landmark error %.1f px mean (%.1f max); config %@", front.prior.kind,
                          front.prior.landmarkErrorMeanPx, front.prior.landmarkErrorMaxPx, config.name))
             var input = front.input(name: url.path, photoSHA256: Digest.sha256Hex(bytes))

@@ -17,4 +17,4 @@ LoggingSystem.bootstrap { label in
     handler.logLevel = ProcessInfoEnvironment.logLevel
     return handler
 }
-Sider.main()
+Sider.main(CommandLineWords.joiningNegativeNumbers(Array(CommandLine.arguments.dropFirst())))

@@ -56,6 +56,19 @@ struct BadInputTests {
         }
     }
 
+    /// A 100-byte PNG or JPEG claiming 10 000² pixels is refused before 300 MB are allocated for it.
+    @Test func headersTheFileCannotHoldAreRefusedBeforeAllocating() throws {
+        let png = HandMadePNG.make(width: 10_000, height: 10_000, bitDepth: 8, colorType: .rgb, rows: [[0, 0, 0]])
+        let e = Fixture.expectSiderError { _ = try ImageDecoder.decode(png, name: "big.png") }
+        #expect(e?.message.contains("header claims 10000×10000 pixels") == true, "\(e?.message ?? "")")
+        // A JPEG's frame header (SOF0) patched to 10 000²: still only a few hundred bytes.
+        var jpeg = [UInt8](try JPEGEncoder.encode(Fixture.gradient(width: 16, height: 16)))
+        let sof = try #require((0..<(jpeg.count - 8)).first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xC0 })
+        jpeg[sof + 5] = 0x27; jpeg[sof + 6] = 0x10; jpeg[sof + 7] = 0x27; jpeg[sof + 8] = 0x10
+        let j = Fixture.expectSiderError { _ = try ImageDecoder.decode(Data(jpeg), name: "big.jpg") }
+        #expect(j?.message.contains("header claims 10000×10000 pixels") == true, "\(j?.message ?? "")")
+    }
+
     @Test func corruptPNGChecksum() throws {
         var bytes = [UInt8](HandMadePNG.make(width: 2, height: 2, bitDepth: 8, colorType: .grey, rows: [[1, 2], [3, 4]]))
         bytes[bytes.count - 20] ^= 0xFF   // inside IDAT

@@ -75,8 +75,14 @@ public enum ImageLandmarkFile {
             guard let o = candidate else { continue }
             func number(_ k: String) -> Float? { (o[k] as? NSNumber)?.floatValue }
             if let fx = number("fx"), let fy = number("fy"), let cx = number("cx"), let cy = number("cy") {
-                guard fx > 0, fy > 0 else { throw SiderError(.badInput, "\(url.lastPathComponent): focal lengths must be positive") }
-                let w = Int(number("width") ?? 2 * cx), h = Int(number("height") ?? 2 * cy)
+                guard fx > 0, fy > 0, fx.isFinite, fy.isFinite else {
+                    throw SiderError(.badInput, "\(url.lastPathComponent): focal lengths must be positive")
+                }
+                let width = number("width") ?? 2 * cx, height = number("height") ?? 2 * cy
+                guard cx.isFinite, cy.isFinite, width >= 1, height >= 1, width <= 1_048_576, height <= 1_048_576 else {
+                    throw SiderError(.badInput, "\(url.lastPathComponent): implausible camera size or centre")
+                }
+                let w = Int(width), h = Int(height)
                 return PinholeCamera(fx: fx, fy: fy, cx: cx, cy: cy, width: w, height: h)
             }
         }

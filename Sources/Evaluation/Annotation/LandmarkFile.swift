@@ -73,7 +73,11 @@ public enum LandmarkFile {
         var labels: [(String, [Int])] = []
         for case let label as [String: Any] in (group["labels"] as? [Any]) ?? [] {
             if let name = label["label"] as? String, let mask = label["mask"] as? [Any] {
-                labels.append((name, mask.compactMap { ($0 as? NSNumber)?.intValue }))
+                labels.append((name, mask.compactMap { item -> Int? in
+                    // Through Double: a huge JSON number must not trap in an Int conversion.
+                    guard let d = (item as? NSNumber)?.doubleValue, d.isFinite, abs(d) < 1e9 else { return nil }
+                    return Int(d)
+                }))
             }
         }
         if pts.count == 68, let order = ibugOrder(labels: labels, count: pts.count) {

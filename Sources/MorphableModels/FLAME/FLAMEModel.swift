@@ -34,9 +34,13 @@ public struct FLAMEModel: Sendable {
     /// - Parameter shapeComponents: how many leading `shapedirs` columns are identity shape
     ///   (FLAME: 300); the remaining columns are expression.
     public static func load(contentsOf url: URL, shapeComponents: Int = 300) throws -> FLAMEModel {
-        let dict = try ModelFile.loadDictionary(url, what: "FLAME model")
+        let dict = try ModelFile.loadDictionary(url, what: "FLAME model", keys: keys)
         return try FLAMEModel(dictionary: dict, source: url.lastPathComponent, shapeComponents: shapeComponents)
     }
+
+    /// The keys `init(dictionary:)` reads (an `.npz` inflates only these members).
+    public static let keys: Set<String> = ["v_template", "f", "kintree_table", "shapedirs", "posedirs",
+                                           "J_regressor", "weights", "bs_style"]
 
     /// Builds the model from the unpickled dictionary; errors name the missing key or bad shape.
     public init(dictionary d: PickleDict, source: String, shapeComponents: Int = 300) throws {
@@ -139,12 +143,13 @@ struct KeyReader {
 /// Opens the dictionary held by a model or embedding file: a pickle, an `.npz`, or an `.npy`
 /// holding a pickled dict, told apart by their first bytes.
 enum ModelFile {
-    static func loadDictionary(_ url: URL, what: String) throws -> PickleDict {
+    /// - Parameter keys: the keys the caller reads; an `.npz` inflates only those members.
+    static func loadDictionary(_ url: URL, what: String, keys: Set<String>) throws -> PickleDict {
         let data = try AtomicFile.read(url)
         let name = url.lastPathComponent
         guard let first = data.first else { throw SiderError(.badModel, "\(what) \(name) is empty") }
         if data.starts(with: [0x50, 0x4B]) {                // "PK": zip → .npz
-            return try NumpyFiles.loadNPZ(url)
+            return try NumpyFiles.loadNPZ(url, keys: keys)
         }
         let value: PickleValue
         if first == 0x93 {                                   // "\x93NUMPY"

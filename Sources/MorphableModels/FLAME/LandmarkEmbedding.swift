@@ -40,18 +40,23 @@ public struct LandmarkEmbedding: Sendable, Equatable {
     /// Reads one embedding file. A dynamic-contour-only file (79×17) needs a static one too:
     /// pass both to `load(static:contour:)`.
     public static func load(contentsOf url: URL) throws -> LandmarkEmbedding {
-        let dict = try ModelFile.loadDictionary(url, what: "landmark embedding")
+        let dict = try ModelFile.loadDictionary(url, what: "landmark embedding", keys: keys)
         return try LandmarkEmbedding(dictionary: dict, source: "landmark embedding \(url.lastPathComponent)")
     }
 
     /// Combines FLAME fitting's separate static (51) and dynamic contour (79×17) files.
     public static func load(static staticURL: URL, contour contourURL: URL) throws -> LandmarkEmbedding {
         var e = try load(contentsOf: staticURL)
-        let c = try ModelFile.loadDictionary(contourURL, what: "landmark contour")
+        let c = try ModelFile.loadDictionary(contourURL, what: "landmark contour", keys: ["lmk_face_idx", "lmk_b_coords"])
         let keys = KeyReader(dict: c, source: "landmark contour \(contourURL.lastPathComponent)")
         (e.contourFaces, e.contourBary) = try readContour(keys, faces: "lmk_face_idx", bary: "lmk_b_coords")
         return e
     }
+
+    /// The keys `init(dictionary:)` may read (an `.npz` inflates only these members).
+    public static let keys: Set<String> = ["static_lmk_faces_idx", "static_lmk_bary_coords", "dynamic_lmk_faces_idx",
+                                           "dynamic_lmk_bary_coords", "full_lmk_faces_idx", "full_lmk_bary_coords",
+                                           "lmk_face_idx", "lmk_b_coords"]
 
     public init(dictionary d: PickleDict, source: String) throws {
         let keys = KeyReader(dict: d, source: source)

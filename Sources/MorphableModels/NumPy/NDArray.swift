@@ -31,7 +31,7 @@ public struct NDArray: Sendable, Equatable {
         var out = [Int]()
         out.reserveCapacity(values.count)
         for v in values {
-            guard v.isFinite, v == v.rounded() else {
+            guard v.isFinite, v == v.rounded(), abs(v) <= 0x1p53 else {
                 throw SiderError(.badModel, "'\(name)' should hold integer indices but holds \(v)")
             }
             out.append(Int(v))
@@ -54,9 +54,12 @@ public struct NDArray: Sendable, Equatable {
               kind != "f" || size >= 4 else {
             throw SiderError(.unsupported, "numpy dtype '\(descr)' is not supported (numeric arrays only)")
         }
-        let count = shape.reduce(1, *)
-        guard shape.allSatisfy({ $0 >= 0 }), raw.count == count * size else {
-            throw SiderError(.badModel, "numpy array of shape \(shape) and dtype \(descr) needs \(count * size) bytes, found \(raw.count)")
+        // The byte count is checked (no wrap-around) against the bytes present before allocating.
+        guard let count = CheckedSize.product(shape), let needed = CheckedSize.product(count, size) else {
+            throw SiderError(.badModel, "numpy array of shape \(shape) and dtype \(descr) is impossibly large")
+        }
+        guard raw.count == needed else {
+            throw SiderError(.badModel, "numpy array of shape \(shape) and dtype \(descr) needs \(needed) bytes, found \(raw.count)")
         }
         var values = [Double](repeating: 0, count: count)
         raw.withUnsafeBytes { buf in

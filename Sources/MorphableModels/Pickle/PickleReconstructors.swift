@@ -97,6 +97,9 @@ enum PickleReconstructors {
             obj.objectItems = list.items
             if descr.dropFirst().first != "O" && descr.first != "O",
                let numbers = try? list.items.map({ try scalarNumber($0) }) {
+                guard CheckedSize.product(shape) == numbers.count else {
+                    throw SiderError(.badModel, "numpy array of shape \(shape) holds \(numbers.count) values")
+                }
                 obj.array = NDArray(shape: shape, values: numbers, dtype: String(descr.drop { "<>|=".contains($0) }))
             }
         default:
@@ -131,7 +134,7 @@ enum PickleReconstructors {
         }
         let a = try NDArray.decode(raw: raw[...], descr: try dtypeDescr(args[0]), shape: [], fortran: false)
         let v = a.values[0]
-        return a.dtype.first == "f" ? .float(v) : .int(Int(v))
+        return a.dtype.first == "f" ? .float(v) : Int(exactly: v).map { .int($0) } ?? .float(v)
     }
 
     private static func scalarNumber(_ v: PickleValue) throws -> Double {

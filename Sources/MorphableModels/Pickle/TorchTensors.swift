@@ -27,12 +27,13 @@ enum TorchTensors {
         let keys = keysValue.sequence?.compactMap(\.stringValue) ?? []
         var pos = reader.offset
         for key in keys {
-            guard pos + 8 <= bytes.count else { throw SiderError(.badModel, "torch storage data truncated") }
-            var count = 0
-            for i in 0..<8 { count |= Int(bytes[pos + i]) << (8 * i) }
+            guard bytes.count - pos >= 8 else { throw SiderError(.badModel, "torch storage data truncated") }
+            var raw: UInt64 = 0
+            for i in 0..<8 { raw |= UInt64(bytes[pos + i]) << UInt64(8 * i) }
             pos += 8
-            let n = count * ref.elementSize
-            guard count >= 0, pos + n <= bytes.count else { throw SiderError(.badModel, "torch storage data truncated") }
+            guard raw <= UInt64(bytes.count - pos), let n = CheckedSize.product(Int(raw), ref.elementSize),
+                  n <= bytes.count - pos else { throw SiderError(.badModel, "torch storage data truncated") }
+            let count = Int(raw)
             if key == ref.key {
                 return try NDArray.decode(raw: bytes[pos..<(pos + n)], descr: ref.descr, shape: [count], fortran: false)
             }
@@ -42,27 +43,38 @@ enum TorchTensors {
     }
 
     private static func loadZip(_ bytes: [UInt8]) throws -> NDArray {
-        let archive: Archive
-        do { archive = try Archive(data: Data(bytes), accessMode: .read) } catch {
-            throw SiderError(.badModel, "torch storage: unreadable zip stream")
-        }
-        func read(_ entry: Entry) throws -> [UInt8] {
+        try NumpyFiles.withArchive(of: Data(bytes), source: "torch storage") { try loadZip($0) }
+    }
+
+    private static func loadZip(_ archive: Archive) throws -> NDArray {
+        struct TooLarge: Error {}
+        /// Inflates at most `limit` bytes (a storage's numel × element size; the pickle's own size).
+        func read(_ entry: Entry, limit: Int) throws -> [UInt8] {
             var data = Data()
-            _ = try archive.extract(entry, skipCRC32: true) { data.append($0) }
+            do {
+                _ = try archive.extract(entry, skipCRC32: true) { chunk in
+                    guard chunk.count <= limit - data.count else { throw TooLarge() }
+                    data.append(chunk)
+                }
+            } catch is TooLarge {
+                throw SiderError(.badModel, "torch storage: \(entry.path) inflates past its declared size")
+            } catch let e as SiderError { throw e } catch {
+                throw SiderError(.badModel, "torch storage: \(entry.path) is damaged")
+            }
             return [UInt8](data)
         }
         guard let pkl = archive.first(where: { $0.path.hasSuffix("data.pkl") }) else {
             throw SiderError(.badModel, "torch storage: zip stream without data.pkl")
         }
         let prefix = String(pkl.path.dropLast("data.pkl".count))
-        var reader = Unpickler(bytes: try read(pkl), source: "torch storage")
+        var reader = Unpickler(bytes: try read(pkl, limit: 1 << 20), source: "torch storage")
         guard case .persistent(let pid) = try reader.load(), let ref = try StorageRef(pid) else {
             throw SiderError(.unsupported, "torch storage stream does not hold a single storage")
         }
         guard let entry = archive[prefix + "data/" + ref.key] else {
             throw SiderError(.badModel, "torch storage: missing data/\(ref.key)")
         }
-        let raw = try read(entry)
+        let raw = try read(entry, limit: ref.byteLimit)
         return try NDArray.decode(raw: raw[...], descr: ref.descr, shape: [raw.count / ref.elementSize], fortran: false)
     }
 
@@ -76,13 +88,23 @@ enum TorchTensors {
         guard shape.count == stride.count, shape.allSatisfy({ $0 >= 0 }) else {
             throw SiderError(.badModel, "torch tensor with a bad size/stride")
         }
-        let count = shape.reduce(1, *)
+        // A view never has more elements than 2²⁸ nor strides longer than its storage; positions
+        // are summed with overflow reported, so a hostile size/stride cannot wrap into range.
+        guard let count = CheckedSize.product(shape, limit: 1 << 28),
+              stride.allSatisfy({ abs($0) <= storage.count }), offset >= 0, offset <= storage.count else {
+            throw SiderError(.badModel, "torch tensor with a bad size/stride")
+        }
         var values = [Double](repeating: 0, count: count)
         var index = [Int](repeating: 0, count: shape.count)
         for c in 0..<count {
-            var at = offset
-            for d in 0..<shape.count { at += index[d] * stride[d] }
-            guard at >= 0, at < storage.count else { throw SiderError(.badModel, "torch tensor reaches outside its storage") }
+            var at = offset, overflow = false
+            for d in 0..<shape.count {
+                let (step, o1) = index[d].multipliedReportingOverflow(by: stride[d])
+                let (sum, o2) = at.addingReportingOverflow(step)
+                at = sum
+                overflow = overflow || o1 || o2
+            }
+            guard !overflow, at >= 0, at < storage.count else { throw SiderError(.badModel, "torch tensor reaches outside its storage") }
             values[c] = storage.values[at]
             var d = shape.count - 1
             while d >= 0 {
@@ -100,6 +122,8 @@ enum TorchTensors {
         let key: String
         let descr: String
         let elementSize: Int
+        /// numel × element size: the most bytes its data may hold.
+        let byteLimit: Int
 
         init?(_ pid: PickleValue) throws {
             guard let items = pid.sequence, items.count >= 5, items[0].stringValue == "storage",
@@ -112,7 +136,9 @@ enum TorchTensors {
             }
             self.key = key
             self.descr = descr
-            elementSize = Int(descr.dropFirst(2)) ?? 1
+            let size = Int(descr.dropFirst(2)) ?? 1
+            elementSize = size
+            byteLimit = items[4].intValue.flatMap { CheckedSize.product($0, size, limit: 1 << 30) } ?? 0
         }
     }
 }

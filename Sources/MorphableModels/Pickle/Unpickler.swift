@@ -39,8 +39,23 @@ public struct Unpickler {
                 return top
             }
             try execute(op)
+            if Self.nestingOpcodes.contains(op), let top = stack.last, top.nesting > Self.maxNesting {
+                throw damaged("values nested deeper than \(Self.maxNesting) levels")
+            }
         }
     }
+
+    /// Deepest nesting of containers accepted (FLAME's files nest fewer than 10 levels); a
+    /// deeper pickle is refused as damaged before its values could exhaust the stack of any
+    /// recursive reader.
+    public static let maxNesting = 100
+
+    /// The opcodes that put one value inside another; the value on top is checked after each.
+    private static let nestingOpcodes: Set<UInt8> = [
+        0x85, 0x86, 0x87, 0x74, 0x6C, 0x64, 0x91,    // TUPLE1-3, TUPLE, LIST, DICT, FROZENSET
+        0x61, 0x65, 0x90, 0x73, 0x75,                // APPEND(S), ADDITEMS, SETITEM(S)
+        0x52, 0x81, 0x92, 0x69, 0x6F, 0x62, 0x51,    // REDUCE, NEWOBJ(_EX), INST, OBJ, BUILD, BINPERSID
+    ]
 
     /// Position after the last STOP (torch's legacy files hold several pickles in a row).
     public var offset: Int { pos }
@@ -190,7 +205,7 @@ public struct Unpickler {
 
     private func appendItems(_ items: [PickleValue]) throws {
         guard case .list(let list) = try top() else { throw damaged("APPEND to a \(try top().kindName)") }
-        list.items.append(contentsOf: items)
+        list.append(contentsOf: items)
     }
 
     private func setItems(_ items: [PickleValue]) throws {

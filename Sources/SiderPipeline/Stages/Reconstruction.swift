@@ -25,6 +25,8 @@ public struct ReconstructionInput {
     public var coarsePrior: CoarsePriorRecord?
     /// Times of the stages before this one (landmarks, coarse mesh), for run.json.
     public var earlierStages: [StageTime] = []
+    /// Degrees clockwise the photo was turned to make the face upright (`FaceFrontEnd`).
+    public var photoRotationDegrees = 0
 
     public init(photo: RGBImage, photoCamera: PinholeCamera, crop: FaceCrop, coarseMesh: TriangleMesh,
                 excludedRegions: [[SIMD2<Float>]] = [], faceRegion: [SIMD2<Float>]? = nil,
@@ -149,7 +151,8 @@ extension RunReport {
     /// The report's common part; the detail stage's fields start empty.
     init(_ input: ReconstructionInput, config: ReconstructionConfig, face: FaceRays, trainer: CoarseTrainer, stages: [StageTime]) {
         self.init(version: SiderCore.version,
-                  input: InputRecord(name: input.name, sha256: input.photoSHA256, width: input.photo.width, height: input.photo.height),
+                  input: InputRecord(name: input.name, sha256: input.photoSHA256, width: input.photo.width, height: input.photo.height,
+                                     rotationDegrees: input.photoRotationDegrees),
                   config: config, crop: face.crop, cameraPhoto: CameraRecord(input.photoCamera), cameraCrop: CameraRecord(face.camera),
                   coarsePrior: input.coarsePrior, frame: trainer.frame, rays: face.rays.count, finalHitFraction: nil,
                   coarseLoss: trainer.log, lossCurve: [], iterations: 0, stopReason: .interrupted, interruptedIn: nil,

@@ -23,8 +23,12 @@ public struct InputRecord: Codable, Sendable, Equatable {
     public var name: String
     /// SHA-256 of the file's bytes (of the pixels for an in-memory photo).
     public var sha256: String
+    /// Size of the photo as the run used it (after `rotationDegrees`).
     public var width: Int
     public var height: Int
+    /// Degrees clockwise the photo was turned so that the face is upright (0, 90, 180, 270);
+    /// every image and camera of the run is in the turned photo.
+    public var rotationDegrees: Int
 }
 
 /// The schema of `run.json`: what was run (the resolved config: `sider reconstruct --config
