@@ -45,7 +45,7 @@ struct ReconstructCommand: ParsableCommand {
             let url = try image.map { URL(fileURLWithPath: $0) } ?? DataPaths.require(DataPaths.samplePhoto)
             var clock = Stopwatch()
             let bytes = try AtomicFile.read(url)
-            let photo = try ImageDecoder.load(url)
+            let photo = try ImageDecoder.decode(bytes, name: url.path)
             // Load FLAME first: a bad model file should fail before the slow front end.
             let prior = try flameOptions.coarsePrior()
             let outDir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "reconstruct", force: force)

@@ -118,12 +118,13 @@ import SiderCore
         let first = try CoarseTrainer(mesh: sphere, config: p, seed: 4)
         var saved: (CoarseRunState, [(name: String, values: [Float])])?
         var steps = 0
-        let reason = try first.train(shouldStop: { steps += 1; return steps > 12 }) { t in saved = (t.state, t.group.stateTensors()) }
+        let reason = try first.train(shouldStop: { steps += 1; return steps > 12 }) { t in saved = (t.state, t.namedTensors(weightsOnly: false)) }
         #expect(reason == .interrupted)
         let (state, tensors) = try #require(saved)
         #expect(state.step == 12)
         let second = try CoarseTrainer(mesh: sphere, config: p, seed: 4)
-        try second.resume(state: state, tensors: tensors)
+        second.resume(state: state)
+        try second.restoreNamedTensors(tensors)
         #expect(try second.train() == .finished)
         #expect(second.network.store.valueArray == whole.network.store.valueArray)
         #expect(second.state.rng == whole.state.rng && second.state.step == whole.state.step)

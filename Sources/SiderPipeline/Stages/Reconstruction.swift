@@ -123,14 +123,14 @@ public enum Reconstruction {
         let coarse = config.coarse
         let trainer = try CoarseTrainer(mesh: input.coarseMesh, config: coarse, seed: seeds.coarse)
         if let saved {
-            let f = saved.tensors.filter { $0.name.hasPrefix("f_c.") }.map { (String($0.name.dropFirst(4)), $0.values) }
-            try trainer.resume(state: saved.meta.coarse, tensors: saved.meta.stage == .coarse ? f : [])
+            trainer.resume(state: saved.meta.coarse)
             if saved.meta.stage == .detail { return trainer }
+            try trainer.restoreNamedTensors(saved.tensors)
         }
         let bar = options.showProgress ? ProgressBar(stage: "coarse", total: coarse.steps) : nil
         let save: (CoarseTrainer) throws -> Void = { t in
             let meta = RunCheckpointMeta(config: config, photoSHA256: input.photoSHA256, stage: .coarse, coarse: t.state, detail: nil)
-            try RunCheckpoint(meta: meta, tensors: t.group.stateTensors().map { ("f_c." + $0.name, $0.values) }).save(to: checkpointURL)
+            try RunCheckpoint(meta: meta, tensors: t.namedTensors(weightsOnly: false)).save(to: checkpointURL)
         }
         let reason = try trainer.train(checkpointEvery: config.checkpoints.coarseEvery, shouldStop: options.shouldStop,
                                        checkpoint: save) { bar?.update(iteration: $0.step + 1, loss: $0.total) }

@@ -45,7 +45,7 @@ public enum CoarseStopReason: String, Codable, Sendable { case finished, interru
 /// the pool 𝒫, with Adam. The eikonal term's gradient in θ goes through the exact double backward
 /// of `SDFNetwork`. Deterministic given the seed (and independent of the mesh's triangle order);
 /// resumable: `state` and `group` (f_c's weights and Adam) restored continue bit for bit.
-public final class CoarseTrainer {
+public final class CoarseTrainer: TrainableModel {
     public let config: CoarseStageConfig
     public let mesh: TriangleMesh
     public let frame: CoarseFrame
@@ -82,10 +82,11 @@ public final class CoarseTrainer {
     public var isFinished: Bool { state.step >= config.steps }
     public var sdf: CoarseSDF { CoarseSDF(network: network, frame: frame, thickness: config.shellThickness * mesh.boundingBox.diagonal) }
 
-    /// Continues from a saved state and f_c's tensors (none: only the state, e.g. the log of a
-    /// run whose f_c the detail stage's checkpoint restores).
-    public func resume(state saved: CoarseRunState, tensors: [(name: String, values: [Float])]) throws {
-        if !tensors.isEmpty { try group.restoreState(tensors) }
+    public var parameterGroups: [any ParameterGroup] { [group] }
+
+    /// Continues from a saved state; f_c's tensors come back through `restoreNamedTensors`
+    /// (not needed when the detail stage's checkpoint restores f_c itself).
+    public func resume(state saved: CoarseRunState) {
         state = saved
     }
 

@@ -135,7 +135,7 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         switch state.nonFiniteGuard.check(finite: finite, learningRate: state.learningRateScale) {
         case .ok:
             let rate = learningRate
-            for (group, c) in groups where !c.frozen && state.iteration >= c.startIteration { group.step(learningRate: rate) }
+            for (group, c) in groups where !group.isFrozen && state.iteration >= c.startIteration { group.step(learningRate: rate) }
             state.iteration += 1
             state.curve.append(record)
             if state.iteration % max(1, checkpoints.goodStateEvery) == 0 {
