@@ -13,6 +13,9 @@ public struct CoarseSamples: Sendable {
     public var points: [Float]
     /// SDF_GT at each point (normalised units).
     public var targets: [Float]
+    /// The target of ∇ₓf at each point, x y z interleaved: ± the mesh's interpolated vertex
+    /// normal at the nearest point (the side of the point); zero (no target) inside the ε-shell.
+    public var gradients: [Float]
     public var count: Int { targets.count }
 
     public init(mesh: TriangleMesh, bvh: MeshBVH, frame: CoarseFrame, config preset: CoarseStageConfig,
@@ -34,16 +37,31 @@ public struct CoarseSamples: Sendable {
             world.append(SIMD3(rng.uniform(padded.min.x, padded.max.x), rng.uniform(padded.min.y, padded.max.y),
                                rng.uniform(padded.min.z, padded.max.z)))
         }
-        let distances = bvh.distances(world)
+        let nearest = bvh.closestPoints(world)
+        let vertexNormals = mesh.vertexNormals()
         let halfEps = 0.5 * preset.shellThickness * d
         points = []
         points.reserveCapacity(3 * world.count)
         targets = []
         targets.reserveCapacity(world.count)
-        for (p, dist) in zip(world, distances) {
+        gradients = []
+        gradients.reserveCapacity(3 * world.count)
+        for (p, c) in zip(world, nearest) {
             let q = frame.normalised(p)
             points.append(q.x); points.append(q.y); points.append(q.z)
-            targets.append((dist - halfEps) / frame.scale)
+            targets.append((c.distance - halfEps) / frame.scale)
+            // The mesh's smooth (Phong) normal at the nearest point, on the side p is: the prior
+            // the detail stage is compared with has interpolated vertex normals, not facets.
+            // Inside the shell (d < ε/2) the direction flips across the mesh: a crease f cannot
+            // follow, and not where the front sheet is; no target there.
+            var g = SIMD3<Float>.zero
+            if c.distance > halfEps, c.triangle >= 0 {
+                let t = mesh.faces[c.triangle], w = c.barycentric
+                let np = w.x * vertexNormals[Int(t.x)] + w.y * vertexNormals[Int(t.y)] + w.z * vertexNormals[Int(t.z)]
+                let len = (np * np).sum().squareRoot()
+                if len > 0 { g = ((p - c.point) * np).sum() >= 0 ? np / len : -np / len }
+            }
+            gradients.append(g.x); gradients.append(g.y); gradients.append(g.z)
         }
     }
 }

@@ -37,11 +37,13 @@ public struct ShadingInputGradients: Sendable {
 }
 
 /// g_ω as the detail stage uses it (Eq. 8): (x̂, n, v, γ) ↦ RGB; positional encodings φ are the
-/// model's business. `backward` differentiates the last `forward`, adds ∂L/∂ω into the model's
-/// gradients and returns ∂L/∂x̂, ∂L/∂n, ∂L/∂γ.
+/// model's business. `pixels` are the crop pixels the points are seen through (a shader may
+/// read per-pixel data of the photo there, as the intrinsic shader's skin confidence).
+/// `backward` differentiates the last `forward`, adds ∂L/∂ω into the model's gradients and
+/// returns ∂L/∂x̂, ∂L/∂n, ∂L/∂γ.
 public protocol DifferentiableShader: TrainableModel {
     var featureCount: Int { get }
     func forward(points: [SIMD3<Float>], normals: [SIMD3<Float>], viewDirections: [SIMD3<Float>],
-                 features: [Float]) -> [SIMD3<Float>]
+                 features: [Float], pixels: [Int32]) -> [SIMD3<Float>]
     func backward(dColors: [SIMD3<Float>]) -> ShadingInputGradients
 }

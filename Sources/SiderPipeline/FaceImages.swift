@@ -10,6 +10,10 @@ public struct FaceImages {
     public var colors: [SIMD3<Float>]
     public var normals: [SIMD3<Float>]
     public var depth: [Float]
+    /// The intrinsic shader's albedo a and irradiance S per pixel (nil for a network g_ω);
+    /// `colors` = a ⊙ S.
+    public var albedo: [SIMD3<Float>]?
+    public var shading: [SIMD3<Float>]?
 
     /// Renders `rays` through `renderer` in chunks of `chunk` rays (bounded memory).
     public init(rays: RaySet, renderer: SurfaceRenderer, geometry: some DifferentiableSDF, shader: some DifferentiableShader,
@@ -20,6 +24,11 @@ public struct FaceImages {
         colors = [SIMD3<Float>](repeating: .zero, count: n)
         normals = [SIMD3<Float>](repeating: .zero, count: n)
         depth = [Float](repeating: .infinity, count: n)
+        let intrinsic = (shader as? ConfiguredShader)?.intrinsic ?? (shader as? IntrinsicShader)
+        if intrinsic != nil {
+            albedo = [SIMD3<Float>](repeating: .zero, count: n)
+            shading = albedo
+        }
         var start = 0
         while start < rays.count {
             let idx = Array(start..<min(rays.count, start + chunk))
@@ -30,12 +39,32 @@ public struct FaceImages {
                 colors[p] = b.colors[i]
                 normals[p] = b.normals[i]
                 depth[p] = b.points[i].z
+                if let intrinsic {
+                    albedo?[p] = intrinsic.lastAlbedo[i]
+                    shading?[p] = intrinsic.lastShading[i]
+                }
             }
             start += chunk
         }
     }
 
-    public var renderImage: RGBImage {
+    public var renderImage: RGBImage { Self.image(colors, width: width, height: height) }
+
+    /// The albedo a (nil for a network g_ω).
+    public var albedoImage: RGBImage? { albedo.map { Self.image($0, width: width, height: height) } }
+
+    /// The largest irradiance channel over the face: shading.png holds S / `shadingScale`.
+    public var shadingScale: Float? {
+        shading.map { s in max(1e-6, s.reduce(0) { max($0, $1.max()) }) }
+    }
+
+    /// The irradiance S / `shadingScale` (nil for a network g_ω).
+    public var shadingImage: RGBImage? {
+        guard let shading, let k = shadingScale else { return nil }
+        return Self.image(shading.map { $0 / k }, width: width, height: height)
+    }
+
+    static func image(_ colors: [SIMD3<Float>], width: Int, height: Int) -> RGBImage {
         var img = RGBImage(width: width, height: height)
         for i in 0..<(width * height) {
             let c = colors[i]

@@ -77,7 +77,7 @@ public final class NetworkShader: DifferentiableShader {
     public var featureCount: Int { network.config.featureSize }
 
     public func forward(points: [SIMD3<Float>], normals: [SIMD3<Float>], viewDirections: [SIMD3<Float>],
-                        features: [Float]) -> [SIMD3<Float>] {
+                        features: [Float], pixels: [Int32]) -> [SIMD3<Float>] {
         count = points.count
         guard count > 0 else { return [] }
         let x = points.flattened(frame.normalised), n = normals.flattened(), v = viewDirections.flattened()

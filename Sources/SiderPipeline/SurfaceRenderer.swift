@@ -54,7 +54,8 @@ public struct SurfaceRenderer {
         let shaderFeatures = feature ? Self.copyFeatures(eval.features, from: fc, to: gc, rows: hits.count)
                                      : [Float](repeating: 0, count: hits.count * gc)
         let shaderNormals = normal ? normals : [SIMD3<Float>](repeating: .zero, count: hits.count)
-        let colors = g.forward(points: points, normals: shaderNormals, viewDirections: views, features: shaderFeatures)
+        let colors = g.forward(points: points, normals: shaderNormals, viewDirections: views, features: shaderFeatures,
+                               pixels: hits.map { rays.pixels[$0] })
         return Batch(hits: hits, points: points, viewDirections: views, normals: normals,
                      gradients: eval.gradients, features: eval.features, colors: colors, trace: trace)
     }

@@ -10,7 +10,7 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "A config file (JSON; configs/ has the shipped ones), or a run.json to repeat that run.")
     var config: String?
 
-    @Option(help: "A shipped config by name: fast, paper, grid, ablation/no-feature, ablation/no-normal, ablation/no-feature-no-normal.")
+    @Option(help: "A shipped config by name: fast, fast-network, paper, paper-intrinsic, grid, ablation/no-feature, ablation/no-normal, ablation/no-feature-no-normal.")
     var preset: String = "fast"
 
     @Option(name: .customLong("set"), help: ArgumentHelp("Override one config field, e.g. --set detail.losses.sdf.weight=2 (repeatable).", valueName: "key.path=value"))
@@ -31,10 +31,10 @@ struct ConfigOptions: ParsableArguments {
     @Option(help: "Random seed (seed).")
     var seed: UInt64?
 
-    @Flag(help: "Ablation (a): no feature vector γ into g_ω (detail.shader.feature=false).")
+    @Flag(help: "Ablation (a) of the network g_ω (--preset fast-network): no feature vector γ into g_ω (detail.shader.feature=false).")
     var noFeature = false
 
-    @Flag(help: "Ablation (b): no normals into g_ω (detail.shader.normal=false; with --no-feature: (c)).")
+    @Flag(help: "Ablation (b) of the network g_ω (--preset fast-network): no normals into g_ω (detail.shader.normal=false; with --no-feature: (c)).")
     var noNormal = false
 
     /// Every override, the shortcuts after the `--set` ones.

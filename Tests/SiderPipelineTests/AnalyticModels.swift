@@ -125,7 +125,8 @@ final class LambertShader: FlatModel, DifferentiableShader {
     var albedo: SIMD3<Float> { SIMD3(theta[0], theta[1], theta[2]) }
     var light: SIMD3<Float> { SIMD3(theta[3], theta[4], theta[5]) }
 
-    func forward(points: [SIMD3<Float>], normals: [SIMD3<Float>], viewDirections: [SIMD3<Float>], features: [Float]) -> [SIMD3<Float>] {
+    func forward(points: [SIMD3<Float>], normals: [SIMD3<Float>], viewDirections: [SIMD3<Float>], features: [Float],
+                 pixels: [Int32]) -> [SIMD3<Float>] {
         cache = (points, normals, features)
         return points.indices.map { i in
             let g0 = featureCount > 0 ? features[i * featureCount] : 0

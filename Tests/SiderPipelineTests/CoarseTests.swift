@@ -71,29 +71,40 @@ import SiderCore
         // targets away from f so no |·| kink lies within the finite-difference step
         let f0 = net.evaluate((0..<n).map { SIMD3(pts[3 * $0], pts[3 * $0 + 1], pts[3 * $0 + 2]) })
         let targets = f0.map { $0 + (rng.uniform() < 0.5 ? -1 : 1) * rng.uniform(0.05, 0.2) }
+        // ∇SDF_GT targets: unit vectors, one row without (a point on the mesh).
+        var normals = (0..<n).flatMap { _ -> [Float] in
+            let v = SIMD3<Float>(rng.normal(), rng.normal(), rng.normal()); let u = v / (v * v).sum().squareRoot()
+            return [u.x, u.y, u.z]
+        }
+        normals[0] = 0; normals[1] = 0; normals[2] = 0
         var dS = [Float](repeating: 0, count: n), dG = [Float](repeating: 0, count: 3 * n)
         net.store.zeroGrads()
-        CoarseTrainer.accumulateGradients(net, points: pts, targets: targets, lambda: 0.5, dS: &dS, dG: &dG)
+        CoarseTrainer.accumulateGradients(net, points: pts, targets: targets, lambda: 0.5, gradientTargets: normals, lambdaN: 0.3,
+                                          dS: &dS, dG: &dG)
         // Per block (each layer's weight, gain, bias and the grid table), along ĝ_b and a random
         // direction; a step of h moves f by ≲ h·‖∂f/∂θ_b‖ ≪ 0.05, so no |·| kink is crossed.
         let checks = BlockGradientCheck.check(net.store) {
-            Self.coarseLoss(net, points: pts, targets: targets, lambda: 0.5)
+            Self.coarseLoss(net, points: pts, targets: targets, lambda: 0.5, normals: normals, lambdaN: 0.3)
         }
         BlockGradientCheck.expect(checks, "coarse loss")
     }
 
     /// Loss_coarse computed independently of the loss terms (Double sums), for the check above.
-    static func coarseLoss(_ net: SDFNetwork, points: [Float], targets: [Float], lambda: Float) -> Double {
+    static func coarseLoss(_ net: SDFNetwork, points: [Float], targets: [Float], lambda: Float,
+                           normals: [Float], lambdaN: Float) -> Double {
         let n = targets.count
         points.withUnsafeBufferPointer { net.forward(points: $0.baseAddress!, count: n, gradient: true) }
-        var geo: Double = 0, eik: Double = 0
+        var geo: Double = 0, eik: Double = 0, nrm: Double = 0
         for i in 0..<n {
             geo += Double(abs(net.sdf(i) - targets[i]))
-            var g2: Double = 0
+            var g2: Double = 0, d2: Double = 0
             for d in 0..<3 { g2 += Double(net.gradient[3 * i + d]) * Double(net.gradient[3 * i + d]) }
             eik += (g2.squareRoot() - 1) * (g2.squareRoot() - 1)
+            let onMesh = normals[3 * i] == 0 && normals[3 * i + 1] == 0 && normals[3 * i + 2] == 0
+            for d in 0..<3 where !onMesh { d2 += pow(Double(net.gradient[3 * i + d]) - Double(normals[3 * i + d]), 2) }
+            nrm += d2
         }
-        return (geo + Double(lambda) * eik) / Double(n)
+        return (geo + Double(lambda) * eik + Double(lambdaN) * nrm) / Double(n)
     }
 
     func fitAndMeasure(_ mesh: TriangleMesh, _ preset: CoarseStageConfig) throws -> (CoarseMetrics, CoarseTrainer) {

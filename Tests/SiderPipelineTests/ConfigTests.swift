@@ -23,7 +23,8 @@ import SiderCore
 
     @Test func shippedConfigsLoadAndValidate() throws {
         let names = try ShippedConfigs.names()
-        for required in ["fast", "paper", "grid", "ablation/no-feature", "ablation/no-normal", "ablation/no-feature-no-normal"] {
+        for required in ["fast", "fast-network", "paper", "paper-intrinsic", "grid", "ablation/no-feature", "ablation/no-normal",
+                         "ablation/no-feature-no-normal"] {
             #expect(names.contains(required), "configs/\(required).json missing")
         }
         for name in names {
@@ -36,7 +37,7 @@ import SiderCore
 
     /// Each ablation differs from its base in the shader inputs it cuts, nothing else.
     @Test func ablationsChangeOnlyTheirInputs() throws {
-        let base = try ConfigLoader.shipped("fast")
+        let base = try ConfigLoader.shipped("fast-network")
         for (name, feature, normal) in [("no-feature", false, true), ("no-normal", true, false), ("no-feature-no-normal", false, false)] {
             var c = try ConfigLoader.shipped("ablation/" + name)
             #expect(c.detail.shader.feature == feature && c.detail.shader.normal == normal)

@@ -69,8 +69,9 @@ import SiderCore
     /// groups receive no gradient.
     /// `colourOnly`: the other terms' weights at 0, so that the colour term's path (through n, γ
     /// and the seeds of x̂(θ)) is not outweighed by the regularisers in the check.
-    static func check(_ config: ReconstructionConfig, geometry: RefinedGeometry, shader: NetworkShader,
-                      colourOnly: Bool = false) throws -> [String] {
+    static func check(_ config: ReconstructionConfig, geometry: RefinedGeometry, shader: some DifferentiableShader,
+                      shaderStores: [(String, ParameterStore)], colourOnly: Bool = false,
+                      step: Float = 2e-3) throws -> [String] {
         var detail = config.detail
         detail.raysPerBatch = 10_000
         detail.pointsPerBatch = 64
@@ -136,7 +137,7 @@ import SiderCore
         var failures: [String] = []
         let stores: [(String, ParameterStore, Bool)] =
             [("f_c", geometry.coarse.network.store, config.detail.optimizer.groups["f_c"]?.frozen ?? false)]
-            + (geometry.detail.map { [("delta", $0.network.store, false)] } ?? []) + [("g", shader.network.store, false)]
+            + (geometry.detail.map { [("delta", $0.network.store, false)] } ?? []) + shaderStores.map { ($0.0, $0.1, false) }
         let grads = stores.map { $0.1.gradArray }
         for ((name, store, frozen), grad) in zip(stores, grads) {
             if frozen {
@@ -147,7 +148,7 @@ import SiderCore
             // Colour term alone (double): at h = 5e-4 the re-traced x̂ (float) leaves a noise of
             // about 1.5e-5 in the quotient (measured over h = 2.5e-4…1e-3; larger steps cross
             // the tracer's branch changes), so 3e-5 plus 5 %: a 10 % error in the seeds of x̂(θ) fails.
-            let f = ObjectiveGradientCheck.check(store, gradient: grad, h: colourOnly ? 5e-4 : 2e-3, relative: 0.05,
+            let f = ObjectiveGradientCheck.check(store, gradient: grad, h: colourOnly ? 5e-4 : step, relative: 0.05,
                                              floor: colourOnly ? 3e-5 : 1e-4, seed: 5, loss: total)
             failures += f.map { "\(name).\($0)" }
         }
@@ -157,12 +158,12 @@ import SiderCore
 
     /// The fast design, and its Fig. 4 (c) ablation: without γ and n in g_ω, the colour term
     /// reaches f_θ only through x̂(θ) (the seeds), which the full model's normal path outweighs.
-    @Test(arguments: ["fast", "ablation/no-feature-no-normal"])
+    @Test(arguments: ["fast-network", "ablation/no-feature-no-normal"])
     func fastDesignObjectiveMatchesFiniteDifferences(_ name: String) throws {
         let config = TestConfigs.shipped(name)
         let fc = Self.shrunk(config.coarse.network, hidden: [40, 40, 40], skips: [2], features: 4)
         let dc = Self.shrunk(try #require(config.detail.geometry.delta), hidden: [16, 16], skips: [], features: 0)
-        var gc = config.detail.shader.network
+        var gc = try #require(config.detail.shader.network)
         gc.hidden = [16]; gc.featureSize = 4
         let coarse = NetworkGeometry(network: SDFNetwork(config: fc, seed: 1), frame: Self.frame, group: "f_c")
         let delta = NetworkGeometry(network: SDFNetwork(config: dc, seed: 2), frame: Self.frame, group: "delta")
@@ -171,7 +172,7 @@ import SiderCore
         let shader = NetworkShader(network: RenderingNetwork(config: gc, seed: 3), frame: Self.frame)
         for colourOnly in [false, true] {
             let failures = try Self.check(config, geometry: RefinedGeometry(coarse: coarse, detail: delta), shader: shader,
-                                          colourOnly: colourOnly)
+                                          shaderStores: [("g", shader.network.store)], colourOnly: colourOnly)
             #expect(failures.isEmpty, "colour only: \(colourOnly): \(failures)")
         }
     }
@@ -179,14 +180,50 @@ import SiderCore
     @Test func paperDesignObjectiveMatchesFiniteDifferences() throws {
         let config = TestConfigs.shipped("paper")
         let fc = Self.shrunk(config.coarse.network, hidden: [48, 48, 48, 48, 48], skips: [4], features: 4)
-        var gc = config.detail.shader.network
+        var gc = try #require(config.detail.shader.network)
         gc.hidden = [16, 16]; gc.featureSize = 4
         let coarse = NetworkGeometry(network: SDFNetwork(config: fc, seed: 1), frame: Self.frame, group: "f_c")
         Self.perturb(coarse.network.store, 0.02, seed: 4)
         let shader = NetworkShader(network: RenderingNetwork(config: gc, seed: 3), frame: Self.frame)
         for colourOnly in [false, true] {
-            let failures = try Self.check(config, geometry: RefinedGeometry(coarse: coarse), shader: shader, colourOnly: colourOnly)
+            let failures = try Self.check(config, geometry: RefinedGeometry(coarse: coarse), shader: shader,
+                                          shaderStores: [("g", shader.network.store)], colourOnly: colourOnly)
             #expect(failures.isEmpty, "colour only: \(colourOnly): \(failures)")
+        }
+    }
+
+    /// The intrinsic designs (fast: f_c frozen, δ, albedo × SH light with the skin blend;
+    /// paper-intrinsic: f_c refined): the colour term now reaches f_θ through n by ∂S/∂n and
+    /// through x̂ by the albedo's encoding; every albedo and light block is checked too.
+    @Test(arguments: ["fast", "paper-intrinsic"])
+    func intrinsicDesignObjectiveMatchesFiniteDifferences(_ name: String) throws {
+        let config = TestConfigs.shipped(name)
+        let intrinsicConfig = try #require(config.detail.shader.intrinsic)
+        let fc = Self.shrunk(config.coarse.network, hidden: [40, 40, 40], skips: [2], features: 4)
+        let coarse = NetworkGeometry(network: SDFNetwork(config: fc, seed: 1), frame: Self.frame, group: "f_c")
+        Self.perturb(coarse.network.store, 0.02, seed: 4)
+        let delta = try config.detail.geometry.delta.map { c -> NetworkGeometry in
+            let dc = Self.shrunk(c, hidden: [16, 16], skips: [], features: 0)
+            let d = NetworkGeometry(network: SDFNetwork(config: dc, seed: 2), frame: Self.frame, group: "delta")
+            Self.perturb(d.network.store, 0.05, seed: 5)
+            try #require(d.network.store.count > 0)
+            return d
+        }
+        var small = intrinsicConfig
+        small.albedo.hidden = [8]
+        small.albedoDetail?.hidden = [8]
+        // A skin confidence with every value in [0, 1] over the crop (32²), so both albedos count.
+        var rng = SeededGenerator(seed: 8)
+        let skin = (0..<(32 * 32)).map { _ in rng.uniform() < 0.3 ? 1 : rng.uniform() }
+        let shader = IntrinsicShader(config: small, frame: Self.frame, skinConfidence: skin, seed: 3, detailSeed: 6)
+        Self.perturb(shader.lightStore, 0.3, seed: 7)   // light with a direction, so that ∂S/∂n ≠ 0
+        let stores = [("albedo", shader.albedo.store)] + (shader.albedoDetail.map { [("albedoDetail", $0.store)] } ?? [])
+            + [("light", shader.lightStore)]
+        for colourOnly in [false, true] {
+            let failures = try Self.check(config, geometry: RefinedGeometry(coarse: coarse, detail: delta), shader: shader,
+                                          shaderStores: stores, colourOnly: colourOnly,
+                                          step: 1e-3)   // the finer albedo's frequencies curve c(x̂) more than g_ω's
+            #expect(failures.isEmpty, "\(name), colour only: \(colourOnly): \(failures)")
         }
     }
 }

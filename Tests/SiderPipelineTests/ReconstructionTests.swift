@@ -58,6 +58,26 @@ import SiderPipeline
         }
     }
 
+    /// fast's intrinsic shader: albedo.png × shading.png × lighting.shadingScale = render.png
+    /// (to 8-bit rounding), 9 × 3 lighting coefficients in run.json, skin.png in [0, 1].
+    static func expectIntrinsicDecomposition(_ dir: URL, _ report: RunReport) throws {
+        let lighting = try #require(report.lighting)
+        #expect(lighting.coefficients.count == 9 && lighting.coefficients.allSatisfy { $0.count == 3 && $0.allSatisfy(\.isFinite) })
+        let albedo = try ImageDecoder.load(dir.appendingPathComponent("albedo.png"))
+        let shading = try ImageDecoder.load(dir.appendingPathComponent("shading.png"))
+        let render = try ImageDecoder.load(dir.appendingPathComponent("render.png"))
+        _ = try ImageDecoder.load(dir.appendingPathComponent("skin.png"))
+        var worst: Float = 0, lit = 0
+        for i in 0..<(render.width * render.height) * 3 where shading.pixels[i] > 0 {
+            let product = min(1, albedo.pixels[i] * shading.pixels[i] * lighting.shadingScale)
+            // Each 8-bit factor is within 1/510 of its value: the product within about 1/510·(s·a + s + 1).
+            worst = max(worst, abs(product - render.pixels[i]) / (1 + lighting.shadingScale))
+            lit += 1
+        }
+        #expect(lit > 100, "shading.png is empty")
+        #expect(worst < 2.5 / 255, "render.png is not albedo × shading × scale: \(worst * 255)/255")
+    }
+
     @Test func writesOutputsAndResumes() throws {
         let dir = Self.temporary()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -70,6 +90,7 @@ import SiderPipeline
             #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name) missing")
         }
         #expect((report.finalHitFraction ?? 0) > 0.9)
+        try Self.expectIntrinsicDecomposition(dir, report)
         // run.json read back: the same report (crop, cameras, loss curves per term, config).
         let json = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: dir.appendingPathComponent("run.json")))
         #expect(json.crop == report.crop && json.cameraCrop == report.cameraCrop && json.cameraPhoto == report.cameraPhoto)

@@ -10,12 +10,12 @@ enum TestConfigs {
     }
 
     /// The detail stage for the analytic scenes (test models with groups "f" and "g"):
-    /// fast.json's stage with these values, no smoothness unless asked.
+    /// fast-network.json's stage (the network g_ω's inputs) with these values, no smoothness unless asked.
     static func detail(iterations: Int, rays: Int = 256, points: Int = 128, learningRate: Float = 1e-3,
                        lambda1: Float = 0.1, lambda2: Float = 0, smoothness: (weight: Float, step: Float, points: Int)? = nil,
                        geometryFrom: Int = 0, patience: Int = 1000,
                        groups: [String: ParameterGroupConfig]? = nil) -> DetailStageConfig {
-        var d = shipped("fast").detail
+        var d = shipped("fast-network").detail
         d.iterations = iterations
         d.raysPerBatch = rays
         d.pointsPerBatch = points

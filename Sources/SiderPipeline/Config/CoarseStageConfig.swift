@@ -2,7 +2,8 @@ import NeuralFields
 
 /// The coarse stage (Sect. 3.2, Eq. 4–7): the geometry network f_θ and how it is fitted to the
 /// coarse mesh. Loss_coarse = mean |f − SDF_GT| + λ·mean (‖∇ₓf‖ − 1)² over batches of 𝒫 (the
-/// `SDFAgreement` and `Eikonal` terms the detail stage uses too), SDF_GT = Point2Mesh − ε/2.
+/// `SDFAgreement` and `Eikonal` terms the detail stage uses too), SDF_GT = Point2Mesh − ε/2,
+/// optionally + λ_n·mean ‖∇ₓf − ∇SDF_GT‖² (`GradientAgreement`).
 public struct CoarseStageConfig: Codable, Sendable, Equatable {
     public var network: SDFNetworkConfig
     /// Optimisation steps (the learning-rate schedule's horizon).
@@ -19,6 +20,9 @@ public struct CoarseStageConfig: Codable, Sendable, Equatable {
     public var sigmaFar: Float
     /// λ of Eq. 7 (IDR's eikonal weight 0.1).
     public var eikonalWeight: Float
+    /// λ_n of the normal term (`GradientAgreement`: ∇ₓf against ∇SDF_GT), added to Eq. 7;
+    /// 0 is the paper's Loss_coarse.
+    public var normalWeight: Float
     public var learningRate: LearningRateSchedule
     /// ε of Eq. 5 as a fraction of D.
     public var shellThickness: Float

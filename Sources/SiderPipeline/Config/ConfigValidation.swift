@@ -24,6 +24,7 @@ extension ReconstructionConfig {
         try positive(coarse.sigmaNear, "coarse.sigmaNear")
         try positive(coarse.sigmaFar, "coarse.sigmaFar")
         try nonNegative(coarse.eikonalWeight, "coarse.eikonalWeight")
+        try nonNegative(coarse.normalWeight, "coarse.normalWeight")
         try coarse.learningRate.validate("coarse.learningRate")
         try check(coarse.shellThickness.isFinite && coarse.shellThickness > 0 && coarse.shellThickness < 0.5, "coarse.shellThickness",
                   "must be in (0, 0.5) (is \(coarse.shellThickness))")
@@ -38,17 +39,45 @@ extension ReconstructionConfig {
             try delta.validate("detail.geometry.delta")
             try check(delta.featureSize == 0, "detail.geometry.delta.featureSize", "must be 0 (γ comes from f_c)")
         }
-        let shader = detail.shader.network
-        try check(!shader.hidden.isEmpty && shader.hidden.allSatisfy { (1...4096).contains($0) }, "detail.shader.network.hidden",
-                  "must be 1 to 4096 wide layers")
-        try check((0...16).contains(shader.pointFrequencies), "detail.shader.network.pointFrequencies", "must be in 0…16")
-        try check((0...16).contains(shader.viewFrequencies), "detail.shader.network.viewFrequencies", "must be in 0…16")
-        try check(shader.featureSize == coarse.network.featureSize, "detail.shader.network.featureSize",
-                  "must equal coarse.network.featureSize (\(coarse.network.featureSize))")
+        try check((detail.shader.network == nil) != (detail.shader.intrinsic == nil), "detail.shader",
+                  "needs exactly one of \"network\" (g_ω) and \"intrinsic\" (albedo × lighting)")
+        if let shader = detail.shader.network {
+            try check(!shader.hidden.isEmpty && shader.hidden.allSatisfy { (1...4096).contains($0) }, "detail.shader.network.hidden",
+                      "must be 1 to 4096 wide layers")
+            try check((0...16).contains(shader.pointFrequencies), "detail.shader.network.pointFrequencies", "must be in 0…16")
+            try check((0...16).contains(shader.viewFrequencies), "detail.shader.network.viewFrequencies", "must be in 0…16")
+            try check(shader.featureSize == coarse.network.featureSize, "detail.shader.network.featureSize",
+                      "must equal coarse.network.featureSize (\(coarse.network.featureSize))")
+        }
+        if let intrinsic = detail.shader.intrinsic {
+            try check(detail.shader.normal, "detail.shader.normal",
+                      "must be true with the intrinsic shader, which shades n (the ablations cut g_ω's inputs: use --preset fast-network)")
+            for (key, field) in [("albedo", intrinsic.albedo), ("albedoDetail", intrinsic.albedoDetail)] {
+                guard let field else { continue }
+                try check(!field.hidden.isEmpty && field.hidden.allSatisfy { (1...4096).contains($0) },
+                          "detail.shader.intrinsic.\(key).hidden", "must be 1 to 4096 wide layers")
+                try check((0...16).contains(field.frequencies), "detail.shader.intrinsic.\(key).frequencies", "must be in 0…16")
+            }
+            if let skin = intrinsic.skin {
+                try check(skin.chroma.count == 2 && skin.chroma[0] >= 0 && skin.chroma[0] < skin.chroma[1],
+                          "detail.shader.intrinsic.skin.chroma", "must be [d0, d1] with 0 ≤ d0 < d1")
+                try positive(skin.blur, "detail.shader.intrinsic.skin.blur")
+                try check(skin.darkness.count == 2 && skin.darkness[0] >= 0 && skin.darkness[0] < skin.darkness[1],
+                          "detail.shader.intrinsic.skin.darkness", "must be [q0, q1] with 0 ≤ q0 < q1")
+            }
+            try check(intrinsic.light.ambient.isFinite && intrinsic.light.frontal.isFinite, "detail.shader.intrinsic.light",
+                      "must be finite")
+        }
         _ = try LossTerms.make(detail.losses)
         try detail.optimizer.learningRate.validate("detail.optimizer.learningRate")
         for (name, g) in detail.optimizer.groups {
             try check(g.startIteration >= 0, "detail.optimizer.groups.\(name).startIteration", "must be ≥ 0")
+            if let factors = g.rateFactors {
+                let key = "detail.optimizer.groups.\(name).rateFactors"
+                try check(zip(factors, factors.dropFirst()).allSatisfy { $0.from < $1.from } && (factors.first?.from ?? 0) >= 0,
+                          key, "must be in increasing order of \"from\" (≥ 0)")
+                try check(factors.allSatisfy { $0.factor.isFinite && (0...1000).contains($0.factor) }, key, "factors must be in 0…1000")
+            }
         }
         try check(detail.stopping.patience >= 1, "detail.stopping.patience", "must be ≥ 1")
         try check((0..<1).contains(detail.stopping.minRelativeGain), "detail.stopping.minRelativeGain", "must be in [0, 1)")

@@ -25,9 +25,12 @@ public struct DetailGeometryConfig: Codable, Sendable, Equatable {
     public var delta: SDFNetworkConfig?
 }
 
-/// g_ω and which of its inputs it sees (paper Fig. 4's ablations cut γ, n or both).
+/// g_ω: the paper's network (`network`) or the intrinsic shader a ⊙ S(n; ℓ) (`intrinsic`),
+/// exactly one of the two; and which of its inputs it sees (paper Fig. 4's ablations cut γ, n
+/// or both; the intrinsic shader reads no γ).
 public struct ShaderConfig: Codable, Sendable, Equatable {
-    public var network: RenderingNetworkConfig
+    public var network: RenderingNetworkConfig?
+    public var intrinsic: IntrinsicShaderConfig?
     /// γ enters g_ω (false: fed as zeros, no gradient back to f_θ through γ).
     public var feature: Bool
     /// n enters g_ω (false: fed as zeros, no gradient back to f_θ through n).
@@ -46,11 +49,29 @@ public struct ParameterGroupConfig: Codable, Sendable, Equatable {
     public var frozen: Bool
     /// First iteration at which the group steps (earlier: only the other groups learn).
     public var startIteration: Int
+    /// The group's factor on the stage's learning rate, piecewise constant: each entry holds from
+    /// its iteration on (0: the group stops); 1 before the first entry, and when nil.
+    public var rateFactors: [GroupRateFactor]?
 
-    public init(frozen: Bool, startIteration: Int) {
+    public init(frozen: Bool, startIteration: Int, rateFactors: [GroupRateFactor]? = nil) {
         self.frozen = frozen
         self.startIteration = startIteration
+        self.rateFactors = rateFactors
     }
+
+    /// The group's factor on the stage's learning rate at `iteration` (0: no step).
+    public func rateFactor(at iteration: Int) -> Float {
+        guard !frozen, iteration >= startIteration else { return 0 }
+        return rateFactors?.last { iteration >= $0.from }?.factor ?? 1
+    }
+}
+
+/// From iteration `from` on, a group's learning rate times `factor`. DECA's schedule — light
+/// and albedo first, then the residual left to the geometry — is light and albedo stopped
+/// (factor 0) or slowed from the iteration δ starts.
+public struct GroupRateFactor: Codable, Sendable, Equatable {
+    public var from: Int
+    public var factor: Float
 }
 
 /// "Until the loss stops improving, with a maximum" (`LossCurve`).

@@ -4,12 +4,15 @@ import ImageIO
 import NeuralFields
 
 /// Stage 3: the detail stage's models and optimiser. f_θ = f_c (the coarse stage's network,
-/// group "f_c") plus, when the config has one, a detail field δ ("delta"); g_ω ("g").
+/// group "f_c") plus, when the config has one, a detail field δ ("delta"); g_ω (the network
+/// "g", or the intrinsic shader's "albedo", "albedoDetail" and "light").
 public final class DetailStage {
     public let face: FaceRays
     public let geometry: RefinedGeometry
-    public let shader: NetworkShader
-    public let optimizer: DetailOptimizer<RefinedGeometry, NetworkShader>
+    public let shader: ConfiguredShader
+    public let optimizer: DetailOptimizer<RefinedGeometry, ConfiguredShader>
+    /// The intrinsic shader's skin confidence m per crop pixel (nil: none configured).
+    public let skinConfidence: [Float]?
     let config: ReconstructionConfig
 
     public init(face: FaceRays, trainer: CoarseTrainer, config: ReconstructionConfig, seeds: SeedPlan) throws {
@@ -20,7 +23,8 @@ public final class DetailStage {
             NetworkGeometry(network: SDFNetwork(config: $0, seed: seeds.detailField), frame: frame, group: "delta")
         }
         geometry = RefinedGeometry(coarse: NetworkGeometry(network: trainer.network, frame: frame, group: "f_c"), detail: delta)
-        shader = NetworkShader(network: RenderingNetwork(config: config.detail.shader.network, seed: seeds.shader), frame: frame)
+        skinConfidence = config.detail.shader.intrinsic?.skin.map { SkinConfidence.map(image: face.image, rays: face.rays, config: $0) }
+        shader = ConfiguredShader(config: config.detail.shader, frame: frame, seeds: seeds, skinConfidence: skinConfidence)
         let problem = DetailProblem(rays: face.rays, targets: face.targets, coarse: trainer)
         optimizer = try DetailOptimizer(problem: problem, geometry: geometry, shader: shader, config: config.detail,
                                         checkpoints: config.checkpoints, seed: seeds.detailBatches)
@@ -33,7 +37,7 @@ public final class DetailStage {
     /// checkpoints and progress snapshots (progress/render_NNNNN.png, normals_NNNNN.png).
     public func run(saved: RunCheckpoint?, checkpointURL: URL, photoSHA256: String,
                     options: ReconstructionOptions) throws -> DetailStopReason {
-        let save: (DetailOptimizer<RefinedGeometry, NetworkShader>) throws -> Void = { [config, coarseState] o in
+        let save: (DetailOptimizer<RefinedGeometry, ConfiguredShader>) throws -> Void = { [config, coarseState] o in
             let meta = RunCheckpointMeta(config: config, photoSHA256: photoSHA256, stage: .detail, coarse: coarseState, detail: o.state)
             try RunCheckpoint(meta: meta, tensors: o.tensors()).save(to: checkpointURL)
         }

@@ -100,6 +100,7 @@ public enum Reconstruction {
         report.interruptedIn = reason == .interrupted ? "detail" : nil
         report.nonFiniteEvents = detail.optimizer.state.nonFiniteEvents
         report.finalHitFraction = outputs.hitFraction
+        report.lighting = outputs.lighting
         report.resumed = saved != nil
         report.outputs = outputs.files + ["coarse.obj", "run.json"]
         try AtomicFile.writeJSON(report, to: out.appendingPathComponent("run.json"))

@@ -4,7 +4,10 @@ import Geometry
 import ImageIO
 
 /// Stage 4: the run's files, all images in the crop's frame — crop.png, render.png,
-/// normals.png, depth.png, overlay.png, coarse_normals.png, shaded.png, coarse_shaded.png,
+/// normals.png, depth.png, overlay.png, coarse_normals.png, shaded.png, coarse_shaded.png, with
+/// the intrinsic shader albedo.png, shading.png (render.png = albedo × shading × run.json's
+/// lighting.shadingScale) and skin.png (its skin confidence m), fc_normals.png (f_c alone, when
+/// the detail stage kept it frozen and added δ),
 /// coarse.obj and (unless interrupted) detailed.obj/.ply: the coarse mesh subdivided
 /// `output.meshSubdivisions` times, moved onto f_θ's front sheet minus ε/2 (`DetailedSurface`).
 public enum RunOutputs {
@@ -12,6 +15,8 @@ public enum RunOutputs {
         public var files: [String]
         /// Fraction of the face region's pixels the final surface covers.
         public var hitFraction: Float
+        /// The intrinsic shader's lighting (nil for a network g_ω).
+        public var lighting: LightingRecord?
     }
 
     public static func write(face: FaceRays, detail: DetailStage, coarseMesh: TriangleMesh, config: ReconstructionConfig,
@@ -24,9 +29,22 @@ public enum RunOutputs {
         let imgs = detail.images()
         try save(face.image, "crop.png")
         try save(imgs.renderImage, "render.png")
+        if let albedo = imgs.albedoImage, let shading = imgs.shadingImage {
+            try save(albedo, "albedo.png")
+            try save(shading, "shading.png")
+        }
+        if let skin = detail.skinConfidence {
+            try save(RGBImage(width: size, height: size, pixels: skin.flatMap { [$0, $0, $0] }), "skin.png")
+        }
         try save(imgs.normalImage, "normals.png")
         try save(imgs.depthImage, "depth.png")
         try save(imgs.overlay(on: face.image), "overlay.png")
+        if config.detail.optimizer.groups["f_c"]?.frozen == true, detail.geometry.detail != nil {
+            // f_c as the coarse stage left it (frozen since): what the detail stage started from.
+            let fc = FaceImages(rays: face.rays, renderer: detail.optimizer.renderer, geometry: detail.geometry.coarse,
+                                shader: detail.shader)
+            try save(fc.normalImage, "fc_normals.png")
+        }
         let coarseNormals = face.coarseNormals
         try save(NormalMap.encode(coarseNormals, width: size, height: size), "coarse_normals.png")
         try save(imgs.shadedImage, "shaded.png")
@@ -44,6 +62,7 @@ public enum RunOutputs {
             files += ["detailed.obj", "detailed.ply"]
         }
         let hits = imgs.normals.reduce(0) { $0 + ($1 == .zero ? 0 : 1) }
-        return Written(files: files, hitFraction: Float(hits) / Float(face.rays.count))
+        let lighting = detail.shader.intrinsic.map { LightingRecord(coefficients: $0.lighting, shadingScale: imgs.shadingScale ?? 1) }
+        return Written(files: files, hitFraction: Float(hits) / Float(face.rays.count), lighting: lighting)
     }
 }

@@ -63,4 +63,20 @@ public struct RunReport: Codable, Sendable {
     public var resumed: Bool
     public var stages: [StageTime]
     public var outputs: [String]
+    /// The intrinsic shader's fitted lighting (nil for a network g_ω or an interrupted run).
+    public var lighting: LightingRecord?
+}
+
+/// The intrinsic shader's lighting as fitted.
+public struct LightingRecord: Codable, Sendable, Equatable {
+    public var model = "second-order spherical-harmonics irradiance: S_c(n) = sum_k l[k][c] * Y_k(n), Y = (0.886227, 1.023328 n_x, 1.023328 n_y, 1.023328 n_z, 0.858086 n_x n_y, 0.858086 n_x n_z, 0.858086 n_y n_z, 0.429043 (n_x^2 - n_y^2), 0.247708 (3 n_z^2 - 1)), n camera-space unit normals"
+    /// l[k][c]: 9 rows (k) of r, g, b.
+    public var coefficients: [[Float]]
+    /// shading.png = S / shadingScale (8-bit), so render.png = albedo.png × shading.png × shadingScale.
+    public var shadingScale: Float
+
+    public init(coefficients: [[Float]], shadingScale: Float) {
+        self.coefficients = coefficients
+        self.shadingScale = shadingScale
+    }
 }

@@ -8,6 +8,8 @@ public struct SeedPlan: Sendable, Equatable {
     public var coarse: UInt64 { seed }
     /// g_ω's initial weights.
     public var shader: UInt64 { seed &+ 1 }
+    /// The intrinsic shader's finer albedo a_d (its skin albedo a_s uses `shader`).
+    public var albedoDetail: UInt64 { seed &+ 3 }
     /// δ's initial weights.
     public var detailField: UInt64 { seed &+ 2 }
     /// The detail stage's batches: rays, 𝒫ᵦ, the priors' random offsets.

@@ -10,7 +10,9 @@ public struct CoarseLossRecord: Sendable, Codable, Equatable {
     public var geometric: Float
     /// Loss_eik (Eq. 6): mean (‖∇f‖ − 1)² over the batch.
     public var eikonal: Float
-    /// Loss_coarse (Eq. 7) = geometric + λ·eikonal.
+    /// The normal term: mean ‖∇f − ∇SDF_GT‖² over the batch (`GradientAgreement`).
+    public var normal: Float
+    /// Loss_coarse (Eq. 7) = geometric + λ·eikonal + λ_n·normal.
     public var total: Float
     public var learningRate: Float
     public var seconds: Double
@@ -107,6 +109,7 @@ public final class CoarseTrainer: TrainableModel {
         let n = config.batchSize, lambda = config.eikonalWeight, every = max(1, config.logEvery)
         var batch = [Float](repeating: 0, count: 3 * n)
         var target = [Float](repeating: 0, count: n)
+        var targetGradient = [Float](repeating: 0, count: 3 * n)
         var dS = [Float](repeating: 0, count: n)
         var dG = [Float](repeating: 0, count: 3 * n)
         network.prepare(rows: n, gradient: true)
@@ -124,17 +127,21 @@ public final class CoarseTrainer: TrainableModel {
                 batch[3 * i] = samples.points[3 * j]; batch[3 * i + 1] = samples.points[3 * j + 1]
                 batch[3 * i + 2] = samples.points[3 * j + 2]
                 target[i] = samples.targets[j]
+                for k in 0..<3 { targetGradient[3 * i + k] = samples.gradients[3 * j + k] }
             }
             network.store.zeroGrads()
-            let (geo, eik) = Self.accumulateGradients(network, points: batch, targets: target, lambda: lambda, dS: &dS, dG: &dG)
-            guard geo.isFinite, eik.isFinite else {
+            let (geo, eik, nrm) = Self.accumulateGradients(network, points: batch, targets: target, lambda: lambda,
+                                                           gradientTargets: targetGradient, lambdaN: config.normalWeight,
+                                                           dS: &dS, dG: &dG)
+            guard geo.isFinite, eik.isFinite, nrm.isFinite else {
                 throw SiderError(.numerical, "coarse stage diverged at step \(step) (NaN/Inf loss)")
             }
             group.step(learningRate: config.learningRate.rate(at: step, steps: config.steps))
             state.step += 1
             if step % every == 0 || step == config.steps - 1 {
-                let g = Float(geo), e = Float(eik)
-                let rec = CoarseLossRecord(step: step, geometric: g, eikonal: e, total: g + lambda * e,
+                let g = Float(geo), e = Float(eik), nn = Float(nrm)
+                let rec = CoarseLossRecord(step: step, geometric: g, eikonal: e, normal: nn,
+                                           total: g + lambda * e + config.normalWeight * nn,
                                            learningRate: group.adam.learningRate, seconds: clock.seconds)
                 state.log.append(rec)
                 progress?(rec)
@@ -144,12 +151,14 @@ public final class CoarseTrainer: TrainableModel {
         return .finished
     }
 
-    /// Loss_coarse of Eq. 7 on one batch (flat x y z points, normalised frame): runs forward
-    /// and backward, accumulating ∂L/∂θ into `network.store.grads`; returns (Loss_geo, Loss_eik).
+    /// Loss_coarse of Eq. 7 on one batch (flat x y z points, normalised frame), plus λ_n times
+    /// the normal term against `gradientTargets` (3N) when λ_n > 0: runs forward and backward,
+    /// accumulating ∂L/∂θ into `network.store.grads`; returns (Loss_geo, Loss_eik, normal term).
     /// `dS` (N) and `dG` (3N) are caller-owned scratch.
     @discardableResult
     public static func accumulateGradients(_ network: SDFNetwork, points: [Float], targets: [Float], lambda: Float,
-                                           dS: inout [Float], dG: inout [Float]) -> (geometric: Double, eikonal: Double) {
+                                           gradientTargets: [Float] = [], lambdaN: Float = 0,
+                                           dS: inout [Float], dG: inout [Float]) -> (geometric: Double, eikonal: Double, normal: Double) {
         let n = targets.count
         points.withUnsafeBufferPointer { network.forward(points: $0.baseAddress!, count: n, gradient: true) }
         let geo = SDFAgreement.accumulate(count: n, weight: 1, lengthUnit: 1, sdf: { network.sdf($0) },
@@ -159,18 +168,25 @@ public final class CoarseTrainer: TrainableModel {
         let eik = Eikonal.accumulate(count: n, weight: lambda,
                                      gradient: { SIMD3(grad[3 * $0], grad[3 * $0 + 1], grad[3 * $0 + 2]) },
                                      dGradient: { i, g in dG[3 * i] = g.x; dG[3 * i + 1] = g.y; dG[3 * i + 2] = g.z })
-        if geo.isFinite && eik.isFinite {
+        var nrm: Double = 0
+        if lambdaN > 0 {
+            nrm = GradientAgreement.accumulate(count: n, weight: lambdaN,
+                                               gradient: { SIMD3(grad[3 * $0], grad[3 * $0 + 1], grad[3 * $0 + 2]) },
+                                               target: { SIMD3(gradientTargets[3 * $0], gradientTargets[3 * $0 + 1], gradientTargets[3 * $0 + 2]) },
+                                               dGradient: { i, g in dG[3 * i] += g.x; dG[3 * i + 1] += g.y; dG[3 * i + 2] += g.z })
+        }
+        if geo.isFinite && eik.isFinite && nrm.isFinite {
             dS.withUnsafeBufferPointer { sp in dG.withUnsafeBufferPointer { gp in
                 network.backward(dSDF: sp.baseAddress, dFeatures: nil, dGradient: gp.baseAddress)
             } }
         }
-        return (geo, eik)
+        return (geo, eik, nrm)
     }
 
     /// The loss log as CSV (step, Loss_geo, Loss_eik, Loss_coarse, learning rate, seconds).
     public var logCSV: String {
-        var s = "step,loss_geo,loss_eik,loss_coarse,learning_rate,seconds\n"
-        for r in state.log { s += "\(r.step),\(r.geometric),\(r.eikonal),\(r.total),\(r.learningRate),\(String(format: "%.3f", r.seconds))\n" }
+        var s = "step,loss_geo,loss_eik,loss_normal,loss_coarse,learning_rate,seconds\n"
+        for r in state.log { s += "\(r.step),\(r.geometric),\(r.eikonal),\(r.normal),\(r.total),\(r.learningRate),\(String(format: "%.3f", r.seconds))\n" }
         return s
     }
 }

@@ -135,7 +135,10 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         switch state.nonFiniteGuard.check(finite: finite, learningRate: state.learningRateScale) {
         case .ok:
             let rate = learningRate
-            for (group, c) in groups where !group.isFrozen && state.iteration >= c.startIteration { group.step(learningRate: rate) }
+            for (group, c) in groups where !group.isFrozen {
+                let factor = c.rateFactor(at: state.iteration)
+                if factor > 0 { group.step(learningRate: rate * factor) }
+            }
             state.iteration += 1
             state.curve.append(record)
             if state.iteration % max(1, checkpoints.goodStateEvery) == 0 {

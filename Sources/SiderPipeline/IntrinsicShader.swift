@@ -1,0 +1,132 @@
+import SiderCore
+import NeuralFields
+
+/// The intrinsic shader, a choice of g_ω: c(x̂) = a(x̂) ⊙ S(n; ℓ).
+///
+/// - S_c(n) = Σₖ ℓₖ꜀·Yₖ(n), second-order spherical harmonics (`SphericalHarmonics`), 9 × 3
+///   coefficients ℓ, learned (group "light");
+/// - a = m·a_s(x̂) + (1 − m)·a_d(x̂): a_s the skin albedo of low bandwidth (group "albedo"),
+///   a_d a finer albedo (group "albedoDetail") where the pixel's skin confidence m is low.
+///
+/// With a of low bandwidth the fine shading of the photo can only be explained by n, i.e. by
+/// f_θ: the wrinkles go into the geometry instead of into the colour (DECA's detail stage does
+/// the same with a frozen albedo model and light). Derivatives: ∂c/∂a = S, ∂c/∂ℓₖ꜀ = a_c·Yₖ,
+/// ∂c_c/∂n = a_c·Σₖ ℓₖ꜀·∂Yₖ/∂n, ∂c/∂x̂ through a's encoding. It reads no feature γ and no v.
+public final class IntrinsicShader: DifferentiableShader {
+    public let albedo: ColorField
+    public let albedoDetail: ColorField?
+    public let frame: CoarseFrame
+    /// m per crop pixel (nil: 1 everywhere).
+    public let skinConfidence: [Float]?
+    public let lightStore = ParameterStore()
+    let lightView: ParameterView
+    private let groups: [any ParameterGroup]
+
+    // The last forward's values, for backward and the decomposition images.
+    public private(set) var lastAlbedo: [SIMD3<Float>] = []
+    public private(set) var lastShading: [SIMD3<Float>] = []
+    private var lastNormals: [SIMD3<Float>] = []
+    private var lastSkin: [Float] = []
+
+    public init(config: IntrinsicShaderConfig, frame: CoarseFrame, skinConfidence: [Float]?, seed: UInt64, detailSeed: UInt64) {
+        albedo = ColorField(config: config.albedo, name: "a", seed: seed)
+        albedoDetail = config.albedoDetail.map { ColorField(config: $0, name: "a_d", seed: detailSeed) }
+        self.frame = frame
+        self.skinConfidence = config.albedoDetail == nil ? nil : skinConfidence
+        lightView = lightStore.allocate("sh", count: 27)
+        lightStore.freeze()
+        // ℓ₀ (constant) and ℓ₃ (n_z) per channel: S(n) = ambient − frontal·n_z.
+        let l = lightStore.value(lightView)
+        for c in 0..<3 {
+            l[0 * 3 + c] = config.light.ambient / 0.886227
+            l[3 * 3 + c] = -config.light.frontal / 1.023328
+        }
+        lightStore.markChanged()
+        var gs: [any ParameterGroup] = [NetworkParameterGroup(name: "albedo", store: albedo.store) { [albedo] in
+            albedo.mlp.accumulatesParameterGradients = $0
+        }]
+        if let d = albedoDetail {
+            gs.append(NetworkParameterGroup(name: "albedoDetail", store: d.store) { [d] in d.mlp.accumulatesParameterGradients = $0 })
+        }
+        gs.append(NetworkParameterGroup(name: "light", store: lightStore))
+        groups = gs
+    }
+
+    public var parameterGroups: [any ParameterGroup] { groups }
+    public var featureCount: Int { 0 }
+
+    /// ℓ as 9 rows of (r, g, b).
+    public var lighting: [[Float]] {
+        let l = lightStore.value(lightView)
+        return (0..<9).map { k in (0..<3).map { l[3 * k + $0] } }
+    }
+
+    public func forward(points: [SIMD3<Float>], normals: [SIMD3<Float>], viewDirections: [SIMD3<Float>],
+                        features: [Float], pixels: [Int32]) -> [SIMD3<Float>] {
+        let n = points.count
+        lastNormals = normals
+        guard n > 0 else { lastAlbedo = []; lastShading = []; lastSkin = []; return [] }
+        let x = points.flattened(frame.normalised)
+        x.withUnsafeBufferPointer { albedo.forward(points: $0.baseAddress!, count: n) }
+        var a = unflattened(albedo.rgb, count: n)
+        if let d = albedoDetail {
+            x.withUnsafeBufferPointer { d.forward(points: $0.baseAddress!, count: n) }
+            let ad = unflattened(d.rgb, count: n)
+            lastSkin = pixels.map { p in skinConfidence.map { $0[Int(p)] } ?? 1 }
+            for i in 0..<n { a[i] = lastSkin[i] * a[i] + (1 - lastSkin[i]) * ad[i] }
+        }
+        let l = lightStore.value(lightView)
+        var s = [SIMD3<Float>](repeating: .zero, count: n)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 9) { y in
+            for i in 0..<n {
+                SphericalHarmonics.basis(normals[i], into: y.baseAddress!)
+                var acc = SIMD3<Float>.zero
+                for k in 0..<9 { acc += y[k] * SIMD3(l[3 * k], l[3 * k + 1], l[3 * k + 2]) }
+                s[i] = acc
+            }
+        }
+        lastAlbedo = a
+        lastShading = s
+        return zip(a, s).map { $0 * $1 }
+    }
+
+    public func backward(dColors: [SIMD3<Float>]) -> ShadingInputGradients {
+        let n = dColors.count
+        guard n > 0 else { return ShadingInputGradients(points: [], normals: [], features: []) }
+        let l = lightStore.value(lightView), gl = lightStore.grad(lightView)
+        var dNormals = [SIMD3<Float>](repeating: .zero, count: n)
+        var dAlbedo = [SIMD3<Float>](repeating: .zero, count: n)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 9) { y in
+            withUnsafeTemporaryAllocation(of: SIMD3<Float>.self, capacity: 9) { jac in
+                for i in 0..<n {
+                    let dS = dColors[i] * lastAlbedo[i]
+                    dAlbedo[i] = dColors[i] * lastShading[i]
+                    SphericalHarmonics.basis(lastNormals[i], into: y.baseAddress!)
+                    SphericalHarmonics.jacobian(lastNormals[i], into: jac.baseAddress!)
+                    var dn = SIMD3<Float>.zero
+                    for k in 0..<9 {
+                        gl[3 * k] += dS.x * y[k]; gl[3 * k + 1] += dS.y * y[k]; gl[3 * k + 2] += dS.z * y[k]
+                        dn += jac[k] * (dS.x * l[3 * k] + dS.y * l[3 * k + 1] + dS.z * l[3 * k + 2])
+                    }
+                    dNormals[i] = dn
+                }
+            }
+        }
+        var dSkinAlbedo = dAlbedo
+        if albedoDetail != nil { for i in 0..<n { dSkinAlbedo[i] *= lastSkin[i] } }
+        var dPoints = Self.pullback(albedo, dSkinAlbedo)
+        if let d = albedoDetail {
+            let dd = (0..<n).map { dAlbedo[$0] * (1 - lastSkin[$0]) }
+            for (i, g) in Self.pullback(d, dd).enumerated() { dPoints[i] += g }
+        }
+        let inv = 1 / frame.scale
+        return ShadingInputGradients(points: dPoints.map { $0 * inv }, normals: dNormals, features: [])
+    }
+
+    /// a's backward for ∂L/∂a; returns ∂L/∂x in the normalised frame.
+    private static func pullback(_ field: ColorField, _ d: [SIMD3<Float>]) -> [SIMD3<Float>] {
+        let flat = d.flattened()
+        flat.withUnsafeBufferPointer { field.backward(dRGB: $0.baseAddress!) }
+        return unflattened(field.dPoints, count: d.count)
+    }
+}
