@@ -106,6 +106,9 @@ import SiderCore
         let priorContext = GeometryTermContext(hitPoints: base, hits: 0..<base.count, regularizer: 0..<0,
                                                regularizerTargets: [], lengthUnit: problem.lengthUnit)
         var lostHits = false
+        let colourName = detail.losses["photometricSmooth"] != nil ? "photometricSmooth" : "photometric"
+        let smoothDelta = detail.losses["photometricSmooth"]?["delta"].map(Double.init)
+        let colourWeight = Double(detail.losses[colourName]?["weight"] ?? 1)
         /// The colour term alone, in double precision, from the renderer (an independent reference
         /// for the optimiser's assembled gradient, precise enough to see a 5 % error in it).
         func colourTerm() -> Double {
@@ -114,7 +117,14 @@ import SiderCore
             var sum = 0.0
             for (i, r) in batch.hits.enumerated() {
                 let d = batch.colors[i] - problem.targets[r]
-                sum += Double(abs(d.x)) + Double(abs(d.y)) + Double(abs(d.z))
+                for k in 0..<3 {
+                    if let delta = smoothDelta {   // photometricSmooth: δ(√(1 + (r/δ)²) − 1)
+                        let q = Double(d[k]) / delta
+                        sum += colourWeight * delta * ((1 + q * q).squareRoot() - 1)
+                    } else {
+                        sum += colourWeight * Double(abs(d[k]))
+                    }
+                }
             }
             return sum / Double(3 * batch.hits.count)
         }
@@ -133,7 +143,7 @@ import SiderCore
         let record = { opt.state.rng = rng; geometry.zeroGradients(); shader.zeroGradients()
                        return opt.accumulateGradients(rays: rays, points: points) }()
         #expect(record.hitFraction == 1, "every ray must hit (\(record.hitFraction))")
-        #expect(Set(record.terms.keys) == (colourOnly ? ["photometric"] : ["photometric", "sdf", "eikonal", "smoothness"]))
+        #expect(Set(record.terms.keys) == (colourOnly ? [colourName] : [colourName, "sdf", "eikonal", "smoothness"]))
         var failures: [String] = []
         let stores: [(String, ParameterStore, Bool)] =
             [("f_c", geometry.coarse.network.store, config.detail.optimizer.groups["f_c"]?.frozen ?? false)]

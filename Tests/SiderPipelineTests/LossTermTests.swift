@@ -87,6 +87,21 @@ import SiderCore
         #expect(!Self.checkGeometryTerm(Skewed()).isEmpty)
     }
 
+    /// ∂(weight·L)/∂c of a colour term against central differences, rays 0, 7, 14, each channel.
+    static func expectColourGradient(_ term: some ColorLossTerm, _ colors: [SIMD3<Float>], _ targets: [SIMD3<Float>],
+                                     _ d: [SIMD3<Float>], tolerance: Double) {
+        let h: Float = 1e-3
+        for i in [0, 7, 14] {
+            for k in 0..<3 {
+                var p = colors, m = colors
+                p[i][k] += h; m[i][k] -= h
+                let fd = Double(term.weight) * Double(term.evaluate(colors: p, targets: targets).value
+                                                      - term.evaluate(colors: m, targets: targets).value) / Double(2 * h)
+                #expect(abs(fd - Double(d[i][k])) < tolerance, "\(term.name) colour \(i).\(k): fd \(fd) analytic \(d[i][k])")
+            }
+        }
+    }
+
     /// L1 colour term: ∂L/∂c against central differences channel by channel (no residual near 0).
     @Test func photometricGradient() {
         var rng = SeededGenerator(seed: 4)
@@ -98,16 +113,24 @@ import SiderCore
         var sum = 0.0
         for (c, t) in zip(colors, targets) { sum += Double((c - t).x.magnitude + (c - t).y.magnitude + (c - t).z.magnitude) }
         #expect(abs(Double(value) - sum / 45) < 1e-6)
-        let h: Float = 1e-3
-        for i in [0, 7, 14] {
-            for k in 0..<3 {
-                var p = colors, m = colors
-                p[i][k] += h; m[i][k] -= h
-                let fd = Double(term.weight) * Double(term.evaluate(colors: p, targets: targets).value
-                                                      - term.evaluate(colors: m, targets: targets).value) / Double(2 * h)
-                #expect(abs(fd - Double(d[i][k])) < 1e-4, "colour \(i).\(k): fd \(fd) analytic \(d[i][k])")
-            }
+        Self.expectColourGradient(term, colors, targets, d, tolerance: 1e-4)
+    }
+
+    /// Charbonnier colour term: value against its formula in double precision, ∂L/∂c against
+    /// central differences, residuals across the quadratic and the linear range of δ.
+    @Test func photometricSmoothGradient() {
+        var rng = SeededGenerator(seed: 5)
+        let colors = (0..<15).map { _ in SIMD3<Float>(rng.uniform(), rng.uniform(), rng.uniform()) }
+        let targets = colors.map { c in c + SIMD3<Float>(rng.uniform(-0.3, 0.3), rng.uniform(-0.3, 0.3), rng.uniform(-0.3, 0.3)) }
+        let term = PhotometricCharbonnier(weight: 2, delta: 0.1)
+        let (value, d) = term.evaluate(colors: colors, targets: targets)
+        var sum = 0.0
+        for (c, t) in zip(colors, targets) {
+            for k in 0..<3 { let q = Double(c[k] - t[k]) / 0.1; sum += 0.1 * ((1 + q * q).squareRoot() - 1) }
         }
+        #expect(abs(Double(value) - sum / 45) < 1e-6)
+        Self.expectColourGradient(term, colors, targets, d, tolerance: 2e-4)
+        #expect(throws: (any Error).self) { try LossTerms.make(["photometricSmooth": ["weight": 1]]) }   // needs delta
     }
 
     @Test func registryRejectsUnknownTermsAndKeys() throws {

@@ -100,6 +100,7 @@ public enum LossTerms {
 
     static let registry: [(name: String, make: Maker)] = [
         ("photometric", .color { try PhotometricL1(options: &$0) }),
+        ("photometricSmooth", .color { try PhotometricCharbonnier(options: &$0) }),
         ("sdf", .geometry { try SDFAgreement(options: &$0) }),
         ("eikonal", .geometry { try Eikonal(options: &$0) }),
         ("smoothness", .geometry { try NormalSmoothness(options: &$0) }),
@@ -128,7 +129,7 @@ public enum LossTerms {
                 if term.weight > 0 { geometry.append(term) }
             }
         }
-        guard !color.isEmpty else { throw SiderError(.badInput, "config: detail.losses needs a colour term (photometric) with a weight above 0") }
+        guard !color.isEmpty else { throw SiderError(.badInput, "config: detail.losses needs a colour term (photometric or photometricSmooth) with a weight above 0") }
         return (color, geometry)
     }
 }
