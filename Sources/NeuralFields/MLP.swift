@@ -241,3 +241,18 @@ public final class MLP: @unchecked Sendable {
         if accumulatesParameterGradients { layers[last].accumulateFirstRowGradient(pb, rows: n, ones: ones.base) }
     }
 }
+
+extension MLP {
+    /// PyTorch's default nn.Linear init: weights and biases U(−1/√in, 1/√in), layer by layer from
+    /// one seeded stream (weight-norm gains set from the result). Call after `store.freeze()`.
+    public func initialiseFanInUniform(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        for layer in layers {
+            let k = 1 / Float(layer.inputs).squareRoot()
+            for i in 0..<(layer.inputs * layer.outputs) { layer.rawWeight[i] = rng.uniform(-k, k) }
+            for i in 0..<layer.outputs { layer.bias[i] = rng.uniform(-k, k) }
+            layer.initialiseGain()
+        }
+        store.markChanged()
+    }
+}

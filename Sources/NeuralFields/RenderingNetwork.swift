@@ -47,15 +47,7 @@ public final class RenderingNetwork: @unchecked Sendable {
                                     outputActivation: config.output, weightNorm: config.weightNorm),
                   name: "g", store: store)
         store.freeze()
-        var rng = SeededGenerator(seed: seed)
-        // PyTorch's default nn.Linear init: U(−1/√in, 1/√in) for weights and biases.
-        for layer in mlp.layers {
-            let k = 1 / Float(layer.inputs).squareRoot()
-            for i in 0..<(layer.inputs * layer.outputs) { layer.rawWeight[i] = rng.uniform(-k, k) }
-            for i in 0..<layer.outputs { layer.bias[i] = rng.uniform(-k, k) }
-            layer.initialiseGain()
-        }
-        store.markChanged()
+        mlp.initialiseFanInUniform(seed: seed)
     }
 
     var inputWidth: Int { mlp.config.input }

@@ -10,13 +10,6 @@
 public enum SphericalHarmonics {
     public static let count = 9
 
-    /// The nine Yₖ(n).
-    public static func basis(_ n: SIMD3<Float>) -> [Float] {
-        var y = [Float](repeating: 0, count: count)
-        y.withUnsafeMutableBufferPointer { basis(n, into: $0.baseAddress!) }
-        return y
-    }
-
     /// Writes the nine Yₖ(n) to `y`.
     public static func basis(_ n: SIMD3<Float>, into y: UnsafeMutablePointer<Float>) {
         let x = n.x, yy = n.y, z = n.z

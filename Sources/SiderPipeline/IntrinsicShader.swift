@@ -76,12 +76,13 @@ public final class IntrinsicShader: DifferentiableShader {
             for i in 0..<n { a[i] = lastSkin[i] * a[i] + (1 - lastSkin[i]) * ad[i] }
         }
         let l = lightStore.value(lightView)
+        let rows = (0..<9).map { k in SIMD3(l[3 * k], l[3 * k + 1], l[3 * k + 2]) }
         var s = [SIMD3<Float>](repeating: .zero, count: n)
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 9) { y in
             for i in 0..<n {
                 SphericalHarmonics.basis(normals[i], into: y.baseAddress!)
                 var acc = SIMD3<Float>.zero
-                for k in 0..<9 { acc += y[k] * SIMD3(l[3 * k], l[3 * k + 1], l[3 * k + 2]) }
+                for k in 0..<9 { acc += y[k] * rows[k] }
                 s[i] = acc
             }
         }
