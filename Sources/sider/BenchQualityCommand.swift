@@ -21,6 +21,8 @@ struct BenchQualityCommand: ParsableCommand {
     @Option(help: "Wrinkle suite: comma-separated cases (forehead, frown, nasolabial, crowsfeet, all, control).")
     var patterns = "forehead,frown,nasolabial,crowsfeet,all,control"
     @Option(help: "Wrinkle suite: comma-separated furrow depths in mm.") var amplitudes = "0.3,0.6,1.0"
+    @Option(help: "Wrinkle suite: the scan's texture as photographed (scan) or with its own wrinkle shading taken out of the face (flattened).")
+    var texture = "scan"
     @Option(name: .customLong("view-seed"), help: "Seed of the first view.") var viewSeed: UInt64 = 1
     @Option(name: .customLong("render-size"), help: "Render side in pixels.") var renderSize = 512
     @OptionGroup var configOptions: ConfigOptions
@@ -36,6 +38,9 @@ struct BenchQualityCommand: ParsableCommand {
                 throw SiderError(.badInput, "unknown suite '\(suite)' (standard or wrinkles)")
             }
             let specs = suite == "wrinkles" ? try wrinkleCases() : []
+            guard ["scan", "flattened"].contains(texture) else {
+                throw SiderError(.badInput, "unknown --texture '\(texture)' (scan or flattened)")
+            }
             let dir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "bench quality", force: force)
             var options = QualityBenchmark.Options(config: config, outputDirectory: dir)
             options.seed = viewSeed
@@ -45,7 +50,7 @@ struct BenchQualityCommand: ParsableCommand {
             let log: (String) -> Void = { FileHandle.standardError.write(Data("quality: \($0)\n".utf8)) }
             if suite == "wrinkles" {
                 options.cases = cases ?? 2
-                let report = try WrinkleBenchmark.run(WrinkleBenchmark.Options(base: options, specs: specs), progress: log)
+                let report = try WrinkleBenchmark.run(WrinkleBenchmark.Options(base: options, specs: specs, flattenTexture: texture == "flattened"), progress: log)
                 print(report.markdown)
                 print("wrote \(out)/{quality.json,quality.md,seed_*/*}")
                 return

@@ -154,6 +154,44 @@ import SiderPipeline
         #expect(darker > 100)
     }
 
+    /// Flattening takes the texture's wrinkle-scale luminance band out of the frontal face (its
+    /// RMS at least halves), keeps hue and the broad tone there, and leaves other texels alone.
+    @Test func flatteningRemovesTheTexturesWrinkleBandOnly() throws {
+        guard let scan = Self.scan else { return }
+        let original = scan.original
+        let flat = WrinkleBandFlattening.apply(original, frame: scan.frame)
+        let frontal = FrontalTexels(original, frame: scan.frame)
+        let w = original.texture.width, h = original.texture.height
+        var support = [Bool](repeating: false, count: w * h)
+        for t in frontal.texels { support[t.index] = true }
+        func band(_ image: RGBImage) -> Double {
+            var l = [SIMD3<Float>](repeating: .zero, count: w * h)
+            for i in 0..<(w * h) {
+                let r: Float = image.pixels[3 * i], g: Float = image.pixels[3 * i + 1], b: Float = image.pixels[3 * i + 2]
+                l[i] = SIMD3(repeating: 0.2126 * r + 0.7152 * g + 0.0722 * b)
+            }
+            let (s0, s1) = WrinkleBandFlattening.defaultSigmas
+            let fine = PixelMasks.blur(l, support: support, width: w, height: h, sigma: s0 / frontal.texelSize)
+            let broad = PixelMasks.blur(l, support: support, width: w, height: h, sigma: s1 / frontal.texelSize)
+            let logs = frontal.texels.compactMap { t -> Double? in
+                fine[t.index].x > 0.02 && broad[t.index].x > 0.02 ? Double(logf(fine[t.index].x / broad[t.index].x)) : nil
+            }
+            return (logs.reduce(0) { $0 + $1 * $1 } / Double(max(1, logs.count))).squareRoot()
+        }
+        let before = band(original.texture), after = band(flat)
+        #expect(after < 0.5 * before, "band RMS \(before) → \(after)")
+        var changedOff = 0, hueDrift: Float = 0
+        for i in 0..<(w * h) {
+            let a = SIMD3(original.texture.pixels[3 * i], original.texture.pixels[3 * i + 1], original.texture.pixels[3 * i + 2])
+            let b = SIMD3(flat.pixels[3 * i], flat.pixels[3 * i + 1], flat.pixels[3 * i + 2])
+            if !support[i] { if a != b { changedOff += 1 } ; continue }
+            if a.sum() > 0.05 && b.max() < 0.99 { hueDrift = max(hueDrift, abs(a.x / a.sum() - b.x / b.sum())) }
+        }
+        #expect(changedOff == 0)
+        #expect(hueDrift < 1e-3)
+        #expect(frontal.texelSize > 0.05 && frontal.texelSize < 1, "texel size \(frontal.texelSize) mm")
+    }
+
     @Test func subdivisionCarriesCornerTextureCoordinates() throws {
         // A planar textured square whose uv is linear in position: after midpoint subdivision
         // every corner's uv must equal uv(position) of its vertex.

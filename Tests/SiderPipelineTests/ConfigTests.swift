@@ -71,6 +71,7 @@ import SiderCore
             "type.json": #"{"extends": "fast.json", "seed": "one"}"#,
             "cycle.json": #"{"extends": "cycle.json"}"#,
             "notjson.json": "{ nope",
+            "highpass.json": #"{"extends": "fast.json", "detail": {"residualHighPass": {"from": 150, "sigma": 0}}}"#,
         ])
         defer { try? FileManager.default.removeItem(at: dir) }
         func load(_ name: String, _ overrides: [String] = []) -> String {
@@ -83,6 +84,8 @@ import SiderCore
             (load("type.json"), "seed"),
             (load("cycle.json"), "nests too deep"),
             (load("notjson.json"), "is not a JSON object"),
+            (load("highpass.json"), "detail.residualHighPass.sigma must be in (0, 1]"),
+            (load("fast.json", ["detail.losses.sdf.delta=0"]), "detail.losses.sdf.delta = 0.0 is out of range"),
             (load("fast.json", ["detail.nothing.x=1"]), "the config has no detail.nothing"),
             (load("fast.json", ["detail.raysPerBatch=-5"]), "detail.raysPerBatch must be in"),
             (load("fast.json", ["detail.losses.smoothness.wieght=1"]), "unknown key detail.losses.smoothness.wieght"),

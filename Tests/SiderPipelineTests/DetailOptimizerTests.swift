@@ -129,9 +129,12 @@ import Geometry
         #expect(last < 0.6 * first, "smoothness loss \(first) → \(last)")
     }
 
-    @Test func resumedRunEndsInTheSameState() throws {
+    /// Also with the residual high-pass targets, taken at iteration 8 before the interrupt and
+    /// carried by the checkpoint.
+    @Test(arguments: [false, true]) func resumedRunEndsInTheSameState(highPass: Bool) throws {
         let scene = Self.scene()
-        let s = Self.settings(iterations: 30)
+        var s = Self.settings(iterations: 30)
+        if highPass { s.residualHighPass = ResidualHighPassConfig(from: 8, sigma: 0.1) }
         let (f1, g1) = Self.models()
         let straight = try Self.optimizer(scene.problem, f1, g1, s)
         _ = try straight.run(shouldStop: { false })
@@ -158,6 +161,9 @@ import Geometry
         #expect(g3.theta == g1.theta)
         #expect(resumed.state.curve.records.map(\.total) == straight.state.curve.records.map(\.total))
         #expect(resumed.state.rng == straight.state.rng)
+        #expect(resumed.targetOffsets == straight.targetOffsets)
+        #expect((straight.targetOffsets != nil) == highPass)
+        if highPass { #expect(straight.targetOffsets!.contains { $0 != .zero }) }
     }
 
     @Test func nonFiniteLossRestoresAndHalvesTheLearningRate() throws {

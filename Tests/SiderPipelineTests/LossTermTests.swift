@@ -62,6 +62,11 @@ import SiderCore
         #expect(failures.isEmpty, "\(failures)")
     }
 
+    @Test func sdfAgreementCharbonnierGradient() {
+        let failures = Self.checkGeometryTerm(SDFAgreement(weight: 3, penalty: .charbonnier(delta: 0.02)))
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
     @Test func eikonalGradient() {
         let failures = Self.checkGeometryTerm(Eikonal(weight: 0.1))
         #expect(failures.isEmpty, "\(failures)")
@@ -70,6 +75,25 @@ import SiderCore
     @Test func normalSmoothnessGradient() {
         let failures = Self.checkGeometryTerm(NormalSmoothness(weight: 0.2, step: 0.05, points: 12))
         #expect(failures.isEmpty, "\(failures)")
+    }
+
+    @Test func normalSmoothnessCharbonnierGradient() {
+        let failures = Self.checkGeometryTerm(NormalSmoothness(weight: 0.2, step: 0.05, points: 12, penalty: .charbonnier(delta: 0.05)))
+        #expect(failures.isEmpty, "\(failures)")
+    }
+
+    /// Charbonnier is L1 far beyond δ and r²/2δ well below it, and a config's `delta` selects it.
+    @Test func robustPenaltyLimits() throws {
+        let c = RobustPenalty.charbonnier(delta: 0.01)
+        #expect(abs(c.evaluate(1).value - (1 - 0.01)) < 1e-4)
+        #expect(abs(c.evaluate(1e-4).value - 1e-8 / 0.02) < 1e-9)
+        #expect(abs(c.evaluate(-1e-4).slope + 1e-2) < 1e-5)
+        #expect(RobustPenalty.l1.evaluate(-2).value == 2 && RobustPenalty.l1.evaluate(-2).slope == -1)
+        let terms = try LossTerms.make(["photometric": ["weight": 1], "sdf": ["weight": 3, "delta": 0.02],
+                                        "smoothness": ["weight": 0.2, "step": 0.01, "points": 64]])
+        #expect((terms.geometry[0] as? SDFAgreement)?.penalty == .charbonnier(delta: 0.02))
+        #expect((terms.geometry[1] as? NormalSmoothness)?.penalty == .l1)
+        #expect(throws: SiderError.self) { try LossTerms.make(["photometric": ["weight": 1], "sdf": ["weight": 3, "delta": 0]]) }
     }
 
     /// The checks can fail: the SDF term with its derivative scaled by 1.05 in one place is caught.

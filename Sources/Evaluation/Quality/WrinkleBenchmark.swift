@@ -21,7 +21,11 @@ public enum WrinkleBenchmark {
         /// Scenes (`cases`), first seed, preset, prior, render size, output folder, progress.
         public var base: QualityBenchmark.Options
         public var specs: [WrinkleCaseSpec]
-        public init(base: QualityBenchmark.Options, specs: [WrinkleCaseSpec]) { self.base = base; self.specs = specs }
+        /// The scan's own wrinkle shading taken out of its texture first (`WrinkleBandFlattening`).
+        public var flattenTexture: Bool
+        public init(base: QualityBenchmark.Options, specs: [WrinkleCaseSpec], flattenTexture: Bool = false) {
+            self.base = base; self.specs = specs; self.flattenTexture = flattenTexture
+        }
     }
 
     public static func run(_ options: Options, progress: (String) -> Void = { _ in }) throws -> WrinkleReport {
@@ -30,7 +34,7 @@ public enum WrinkleBenchmark {
         guard (128...2048).contains(base.renderSize) else { throw SiderError(.badInput, "render size must be in 128…2048") }
         guard !options.specs.isEmpty else { throw SiderError(.badInput, "no wrinkle case selected") }
         progress("subdividing james (Loop ×\(WrinkleScan.subdivisionLevels)) and placing the wrinkle patterns")
-        let scan = try WrinkleScan.james()
+        let scan = try WrinkleScan.james(flattenTexture: options.flattenTexture)
         let region = NoWFaceRegion(landmarks: scan.landmarks)
         let landmarker = try FaceLandmarker()
         var results: [WrinkleCaseResult] = []
@@ -62,7 +66,8 @@ public enum WrinkleBenchmark {
                 results.append(result)
             }
         }
-        let report = WrinkleReport(preset: base.config.name, seed: base.seed, renderSize: base.renderSize, cases: results)
+        let report = WrinkleReport(preset: base.config.name, seed: base.seed, renderSize: base.renderSize,
+                                   texture: options.flattenTexture ? "flattened" : "scan", cases: results)
         try AtomicFile.writeJSON(report, to: base.outputDirectory.appendingPathComponent("quality.json"))
         try AtomicFile.write(report.markdown, to: base.outputDirectory.appendingPathComponent("quality.md"))
         return report

@@ -40,6 +40,9 @@ public struct WrinkleReport: Sendable, Codable {
     public var preset: String
     public var seed: UInt64
     public var renderSize: Int
+    /// "scan" (james' photographed texture as it is) or "flattened" (its own wrinkle shading
+    /// taken out of the face, `WrinkleBandFlattening`).
+    public var texture: String
     public var definitions = [
         "face": "render mask ∩ coverage of the coarse prior, detailed.obj and normals.png (and f_c's image when present), render frame",
         "region": "pixels whose surface point has the pattern's unit profile > 0.02 (control: mark amount > 0.002), dilated by 3 px, ∩ face",
@@ -85,7 +88,8 @@ public struct WrinkleReport: Sendable, Codable {
         public var meshBeatsPrior: Int
     }
 
-    public init(preset: String, seed: UInt64, renderSize: Int, cases: [WrinkleCaseResult]) {
+    public init(preset: String, seed: UInt64, renderSize: Int, texture: String = "scan", cases: [WrinkleCaseResult]) {
+        self.texture = texture
         self.preset = preset; self.seed = seed; self.renderSize = renderSize; self.cases = cases
         let relief = cases.filter { !$0.spec.isControl }, control = cases.filter(\.spec.isControl)
         func means(_ list: [WrinkleMethodErrors]) -> [String: Double] {
@@ -184,7 +188,8 @@ public struct WrinkleReport: Sendable, Codable {
         }
         let sigma = cases.map(\.highPassSigmaPixels), mmpp = cases.map(\.millimetresPerPixel)
         lines += ["", "Renders of `james` with known relief (\(renderSize)×\(renderSize), \(String(format: "%.2f–%.2f", mmpp.min() ?? 0, mmpp.max() ?? 0)) mm per pixel on the face; "
-                  + "high-pass σ = 4 mm = \(String(format: "%.1f–%.1f", sigma.min() ?? 0, sigma.max() ?? 0)) px), preset `\(preset)`, scene seeds from \(seed). "
+                  + "high-pass σ = 4 mm = \(String(format: "%.1f–%.1f", sigma.min() ?? 0, sigma.max() ?? 0)) px), preset `\(preset)`, scene seeds from \(seed), "
+                  + (texture == "flattened" ? "texture flattened (the scan's own wrinkle shading divided out of the face, 1–6 mm band). " : "the scan's texture as photographed (its own forehead lines included). ")
                   + "\"–\": f_c's normal image not written by this pipeline.", ""]
         for key in definitions.keys.sorted() { lines.append("- **\(key)**: \(definitions[key]!)") }
         return lines.joined(separator: "\n") + "\n"

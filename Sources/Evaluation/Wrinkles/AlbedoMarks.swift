@@ -58,52 +58,20 @@ public struct AlbedoMarks: Sendable, Equatable {
         return m
     }
 
-    /// The scan's texture with the marks painted in, and the mark amount per texel. Each
-    /// triangle is drawn in texture space (texel x = u·W, y = (1 − v)·H, centres at + 0.5);
-    /// a covered texel's surface point is the triangle's barycentric combination of its
-    /// vertices, and its plane point gives m. Texels outside every triangle keep their colour.
-    /// Only frontal vertices' triangles (`ScanFaceFrame.isFrontal`, all three corners) are painted.
+    /// The scan's texture with the marks painted in, and the mark amount per texel: each frontal
+    /// texel (`FrontalTexels`) takes m at its plane point. Other texels keep their colour.
     public func paint(_ scan: TexturedScan, frame: ScanFaceFrame) -> (texture: RGBImage, amount: GrayImage) {
         var texture = scan.texture
         let w = texture.width, h = texture.height
         var amounts = GrayImage(width: w, height: h, values: [Float](repeating: 0, count: w * h))
-        let mesh = scan.mesh
-        let normals = mesh.vertexNormals()
-        let frontal = mesh.vertices.indices.map { frame.isFrontal(mesh.vertices[$0], normal: normals[$0]) }
-        var done = [Bool](repeating: false, count: w * h)
-        for (f, face) in mesh.faces.enumerated() {
-            let idx = [Int(face.x), Int(face.y), Int(face.z)]
-            guard idx.allSatisfy({ frontal[$0] }) else { continue }
-            let t = (0..<3).map { k -> SIMD2<Float> in
-                let uv = scan.cornerUVs[3 * f + k]
-                return SIMD2(uv.x * Float(w), (1 - uv.y) * Float(h))
-            }
-            let p = idx.map { frame.plane(mesh.vertices[$0]) }
-            let area = Self.edge(t[0], t[1], t[2])
-            guard abs(area) > 1e-12 else { continue }
-            let lo = pointwiseMin(t[0], pointwiseMin(t[1], t[2])), hi = pointwiseMax(t[0], pointwiseMax(t[1], t[2]))
-            let x0 = max(0, Int((lo.x - 0.5).rounded(.up))), x1 = min(w - 1, Int((hi.x - 0.5).rounded(.down)))
-            let y0 = max(0, Int((lo.y - 0.5).rounded(.up))), y1 = min(h - 1, Int((hi.y - 0.5).rounded(.down)))
-            guard x0 <= x1, y0 <= y1 else { continue }
-            for y in y0...y1 {
-                for x in x0...x1 where !done[y * w + x] {
-                    let c = SIMD2(Float(x) + 0.5, Float(y) + 0.5)
-                    let b = SIMD3(Self.edge(t[1], t[2], c), Self.edge(t[2], t[0], c), Self.edge(t[0], t[1], c)) / area
-                    guard b.min() >= -1e-5 else { continue }
-                    done[y * w + x] = true
-                    let m = amount(at: b.x * p[0] + b.y * p[1] + b.z * p[2])
-                    guard m > 0 else { continue }
-                    amounts.values[y * w + x] = m
-                    let k = 3 * (y * w + x)
-                    let factor = (SIMD3<Float>(repeating: 1) - m * Self.tint).clamped(lowerBound: .zero, upperBound: SIMD3(1, 1, 1))
-                    for ch in 0..<3 { texture.pixels[k + ch] *= factor[ch] }
-                }
-            }
+        for texel in FrontalTexels(scan, frame: frame).texels {
+            let m = amount(at: texel.plane)
+            guard m > 0 else { continue }
+            amounts.values[texel.index] = m
+            let k = 3 * texel.index
+            let factor = (SIMD3<Float>(repeating: 1) - m * Self.tint).clamped(lowerBound: .zero, upperBound: SIMD3(1, 1, 1))
+            for ch in 0..<3 { texture.pixels[k + ch] *= factor[ch] }
         }
         return (texture, amounts)
-    }
-
-    static func edge(_ a: SIMD2<Float>, _ b: SIMD2<Float>, _ p: SIMD2<Float>) -> Float {
-        (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
     }
 }

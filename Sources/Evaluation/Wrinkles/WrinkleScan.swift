@@ -39,13 +39,19 @@ public struct WrinkleScan: Sendable {
     public var paintedTexture: RGBImage
     public var markAmount: GrayImage
 
-    public init(scan: TexturedScan, landmarks: FaceLandmarks3D, levels: Int = WrinkleScan.subdivisionLevels) throws {
+    /// `flattenTexture`: the texture's own wrinkle shading taken out of the face first
+    /// (`WrinkleBandFlattening`); the relief cases and the control then carry only the relief
+    /// and marks of this benchmark.
+    public init(scan: TexturedScan, landmarks: FaceLandmarks3D, levels: Int = WrinkleScan.subdivisionLevels,
+                flattenTexture: Bool = false) throws {
         frame = try ScanFaceFrame(landmarks: landmarks)
         let l = frame.landmarks2D
         let eyes = WrinkleStroke.norm(l[45] - l[36])
         guard (50...150).contains(eyes) else {
             throw SiderError(.badInput, "the scan's outer eye corners are \(eyes) units apart; the wrinkle patterns need a scan in millimetres")
         }
+        var scan = scan
+        if flattenTexture { scan.texture = WrinkleBandFlattening.apply(scan, frame: frame) }
         original = scan
         self.landmarks = landmarks
         let fine = try scan.subdivided(levels: levels)
@@ -70,10 +76,11 @@ public struct WrinkleScan: Sendable {
     }
 
     /// The `james` scan and its landmarks from the data cache.
-    public static func james() throws -> WrinkleScan {
+    public static func james(flattenTexture: Bool = false) throws -> WrinkleScan {
         let obj = try DataPaths.require(DataPaths.scan("james.obj"))
         return try WrinkleScan(scan: try TexturedScan.load(obj: obj),
-                               landmarks: try LandmarkFile.load(obj.deletingPathExtension().appendingPathExtension("ljson")))
+                               landmarks: try LandmarkFile.load(obj.deletingPathExtension().appendingPathExtension("ljson")),
+                               flattenTexture: flattenTexture)
     }
 
     /// sᵢ = max over `patterns` of their profiles (zeros for none).

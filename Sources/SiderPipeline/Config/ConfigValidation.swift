@@ -69,6 +69,11 @@ extension ReconstructionConfig {
                       "must be finite")
         }
         _ = try LossTerms.make(detail.losses)
+        if let highPass = detail.residualHighPass {
+            try check(highPass.from >= 0, "detail.residualHighPass.from", "must be ≥ 0")
+            try check(highPass.sigma.isFinite && highPass.sigma > 0 && highPass.sigma <= 1, "detail.residualHighPass.sigma",
+                      "must be in (0, 1] (a fraction of the crop's side)")
+        }
         try detail.optimizer.learningRate.validate("detail.optimizer.learningRate")
         for (name, g) in detail.optimizer.groups {
             try check(g.startIteration >= 0, "detail.optimizer.groups.\(name).startIteration", "must be ≥ 0")

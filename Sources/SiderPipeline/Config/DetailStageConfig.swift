@@ -16,6 +16,24 @@ public struct DetailStageConfig: Codable, Sendable, Equatable {
     public var optimizer: OptimizerConfig
     public var stopping: StoppingConfig
     public var tracer: SphereTraceSettings
+    /// From an iteration on, the photometric targets without the render's smooth residual
+    /// (`ResidualHighPass`); nil: the photo's colours throughout.
+    public var residualHighPass: ResidualHighPassConfig?
+}
+
+/// At iteration `from` the detail stage renders the whole crop once, blurs the residual
+/// photo − render over the face (masked Gaussian, σ = `sigma` × the crop's side) and subtracts
+/// that blur from every target from then on: c_gt′ = c_gt − G_σ ∗ (c_gt − c). What is left for
+/// the photometric terms is the residual's detail band (wrinkles) — not the smooth errors of the
+/// coarse shape and albedo, which the detail field would otherwise explain with broad relief.
+public struct ResidualHighPassConfig: Codable, Sendable, Equatable {
+    public var from: Int
+    public var sigma: Float
+
+    public init(from: Int, sigma: Float) {
+        self.from = from
+        self.sigma = sigma
+    }
 }
 
 /// f_θ in the detail stage: the coarse network f_c, refined, optionally plus a detail field δ

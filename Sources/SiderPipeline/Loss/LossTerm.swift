@@ -77,6 +77,11 @@ public struct LossTermOptions {
         return v
     }
 
+    /// The value of an optional key (nil when absent), range-checked like `value`.
+    public mutating func optionalValue(_ key: String, in range: ClosedRange<Float> = 0...Float.greatestFiniteMagnitude) throws -> Float? {
+        values[key] == nil ? nil : try value(key, in: range)
+    }
+
     public mutating func count(_ key: String) throws -> Int {
         let v = try value(key, in: 1...1e7)
         guard v == v.rounded() else { throw SiderError(.badInput, "config: detail.losses.\(name).\(key) must be a whole number") }

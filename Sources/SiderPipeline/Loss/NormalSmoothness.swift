@@ -6,6 +6,8 @@ import SiderCore
 /// run's RNG, x̂ and ξ held fixed. The second difference ignores the coarse shape's smooth
 /// curvature and costs fine relief (skin texture) far more than folds; the L1 norm lets a few
 /// sharp creases through. ∂L/∂∇ₓf = u/Q at x̂ ± ξ and −2u/Q at x̂, u the difference's direction.
+/// With `delta` the norm goes through Charbonnier instead (`RobustPenalty`): small curvature, a
+/// faint wrinkle's, costs quadratically instead of being flattened.
 public struct NormalSmoothness: GeometryLossTerm {
     public let name = "smoothness"
     public var weight: Float
@@ -13,15 +15,17 @@ public struct NormalSmoothness: GeometryLossTerm {
     public var step: Float
     /// Hit points per batch it looks at.
     public var points: Int
+    public var penalty: RobustPenalty
 
-    public init(weight: Float, step: Float, points: Int) {
-        self.weight = weight; self.step = step; self.points = points
+    public init(weight: Float, step: Float, points: Int, penalty: RobustPenalty = .l1) {
+        self.weight = weight; self.step = step; self.points = points; self.penalty = penalty
     }
 
     init(options: inout LossTermOptions) throws {
         weight = try options.value("weight")
         step = try options.value("step", in: 1e-6...1)
         points = try options.count("points")
+        penalty = try RobustPenalty(options: &options)
     }
 
     /// x̂ + ξ for each of the first `points` hits, then x̂ − ξ for each.
@@ -45,10 +49,10 @@ public struct NormalSmoothness: GeometryLossTerm {
         let wq: Float = q > 0 ? 1 / Float(q) : 0
         for j in 0..<q {
             let diff = eval.gradients[plus + j] + eval.gradients[minus + j] - 2 * eval.gradients[centre + j]
-            let len = (diff * diff).sum().squareRoot()
-            total += len * wq
-            guard len > 0 else { continue }
-            let g = diff * (weight * wq / len)
+            let (value, factor) = penalty.evaluateNorm(diff)
+            total += value * wq
+            guard factor > 0 else { continue }
+            let g = diff * (weight * wq * factor)
             dGradients[plus + j] += g
             dGradients[minus + j] += g
             dGradients[centre + j] -= 2 * g

@@ -45,6 +45,10 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
     private var goodState: [(name: String, values: [Float])] = []
     /// The iteration `goodState` was taken at (nil: unknown, e.g. restored from a checkpoint).
     private var goodStateIteration: Int?
+    /// `ResidualHighPass`'s offsets per ray once taken (nil before `residualHighPass.from`).
+    public private(set) var targetOffsets: [SIMD3<Float>]?
+    /// c_gt per ray, less `targetOffsets` once taken.
+    private var targets: [SIMD3<Float>]
 
     public init(problem: DetailProblem, geometry: F, shader: G, config: DetailStageConfig,
                 checkpoints: CheckpointConfig, seed: UInt64) throws {
@@ -53,6 +57,7 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         self.shader = shader
         self.config = config
         self.checkpoints = checkpoints
+        targets = problem.targets
         (colorTerms, geometryTerms) = try LossTerms.make(config.losses)
         renderer = SurfaceRenderer(tracer: SphereTracer(settings: config.tracer), feature: config.shader.feature,
                                    normal: config.shader.normal)
@@ -91,7 +96,7 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         var values: [(weight: Float, name: String, value: Float)] = []
 
         // Colour terms, back-propagated through g_ω and the renderer into seeds on f(x̂₀).
-        let targets = batch.hits.map { problem.targets[batchRays[$0]] }
+        let targets = batch.hits.map { self.targets[batchRays[$0]] }
         var dColors: [SIMD3<Float>] = []
         for term in colorTerms {
             let (v, d) = term.evaluate(colors: batch.colors, targets: targets)
@@ -126,6 +131,11 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
     /// One iteration: batch draw, gradients, NaN guard, Adam step. Throws when the guard gives up.
     @discardableResult
     public func step() throws -> LossRecord {
+        if let highPass = config.residualHighPass, targetOffsets == nil, state.iteration >= highPass.from {
+            let images = FaceImages(rays: problem.rays, renderer: renderer, geometry: geometry, shader: shader)
+            setTargetOffsets(ResidualHighPass.offsets(rays: problem.rays, targets: problem.targets, colors: images.colors,
+                                                      hit: images.depth.map(\.isFinite), sigma: highPass.sigma))
+        }
         let rays = drawIndices(count: problem.rays.count, k: config.raysPerBatch)
         let pts = drawIndices(count: problem.regularizerPoints.count, k: config.pointsPerBatch)
         geometry.zeroGradients()
@@ -184,18 +194,25 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
 
     // MARK: checkpoints
 
-    /// Every group's tensors ("f_c.weights", "g.adam.m", …) and, unless they are the current
-    /// weights, the NaN guard's last good weights as "good.NAME".
+    /// Every group's tensors ("f_c.weights", "g.adam.m", …), unless they are the current
+    /// weights the NaN guard's last good weights as "good.NAME", and the target offsets once taken.
     public func tensors() -> [(name: String, values: [Float])] {
         var tensors = modelTensors(weightsOnly: false)
         if goodStateIteration != state.iteration { tensors += goodState.map { ("good." + $0.name, $0.values) } }
+        if let targetOffsets { tensors.append(("targetOffsets", targetOffsets.flatMap { [$0.x, $0.y, $0.z] })) }
         return tensors
     }
 
     /// Continues from a run state and `tensors()` of a run with the same problem, models and
     /// config (the iteration limit and checkpoint cadence may differ).
     public func resume(state saved: DetailRunState, tensors: [(name: String, values: [Float])]) throws {
-        try restoreModels(tensors.filter { !$0.name.hasPrefix("good.") })
+        try restoreModels(tensors.filter { !$0.name.hasPrefix("good.") && $0.name != "targetOffsets" })
+        if let offsets = tensors.first(where: { $0.name == "targetOffsets" })?.values {
+            guard offsets.count == 3 * problem.rays.count else {
+                throw SiderError(.badInput, "checkpoint: targetOffsets has \(offsets.count) values for \(problem.rays.count) rays")
+            }
+            setTargetOffsets((0..<problem.rays.count).map { SIMD3(offsets[3 * $0], offsets[3 * $0 + 1], offsets[3 * $0 + 2]) })
+        }
         let good = tensors.filter { $0.name.hasPrefix("good.") }.map { (String($0.name.dropFirst(5)), $0.values) }
         state = saved
         if good.isEmpty {
@@ -217,6 +234,11 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
     }
 
     /// k distinct indices of 0..<count (all of them, shuffled, when k ≥ count), from the run's RNG.
+    private func setTargetOffsets(_ offsets: [SIMD3<Float>]) {
+        targetOffsets = offsets
+        targets = zip(problem.targets, offsets).map { $0 - $1 }
+    }
+
     private func drawIndices(count: Int, k: Int) -> [Int] {
         guard count > 0, k > 0 else { return [] }
         if k >= count { return Array(0..<count) }
