@@ -14,6 +14,8 @@ public struct FaceImages {
     /// `colors` = a ⊙ S.
     public var albedo: [SIMD3<Float>]?
     public var shading: [SIMD3<Float>]?
+    /// The intrinsic shader's specular lobe s per pixel (nil without one); `colors` = a ⊙ S + s.
+    public var specular: [Float]?
 
     /// Renders `rays` through `renderer` in chunks of `chunk` rays (bounded memory).
     public init(rays: RaySet, renderer: SurfaceRenderer, geometry: some DifferentiableSDF, shader: some DifferentiableShader,
@@ -28,6 +30,7 @@ public struct FaceImages {
         if intrinsic != nil {
             albedo = [SIMD3<Float>](repeating: .zero, count: n)
             shading = albedo
+            if intrinsic?.specular != nil { specular = [Float](repeating: 0, count: n) }
         }
         var start = 0
         while start < rays.count {
@@ -42,6 +45,7 @@ public struct FaceImages {
                 if let intrinsic {
                     albedo?[p] = intrinsic.lastAlbedo[i]
                     shading?[p] = intrinsic.lastShading[i]
+                    if intrinsic.specular != nil { specular?[p] = intrinsic.lastSpecular[i] }
                 }
             }
             start += chunk
@@ -62,6 +66,11 @@ public struct FaceImages {
     public var shadingImage: RGBImage? {
         guard let shading, let k = shadingScale else { return nil }
         return Self.image(shading.map { $0 / k }, width: width, height: height)
+    }
+
+    /// The specular lobe s, grey (nil without one).
+    public var specularImage: RGBImage? {
+        specular.map { Self.image($0.map { SIMD3(repeating: $0) }, width: width, height: height) }
     }
 
     static func image(_ colors: [SIMD3<Float>], width: Int, height: Int) -> RGBImage {

@@ -1,12 +1,13 @@
 import SiderCore
 import NeuralFields
 
-/// The intrinsic shader, a choice of g_ω: c(x̂) = a(x̂) ⊙ S(n; ℓ).
+/// The intrinsic shader, a choice of g_ω: c(x̂) = a(x̂) ⊙ S(n; ℓ) [+ s(n, v)·(1, 1, 1)].
 ///
 /// - S_c(n) = Σₖ ℓₖ꜀·Yₖ(n), second-order spherical harmonics (`SphericalHarmonics`), 9 × 3
 ///   coefficients ℓ, learned (group "light");
 /// - a = m·a_s(x̂) + (1 − m)·a_d(x̂): a_s the skin albedo of low bandwidth (group "albedo"),
-///   a_d a finer albedo (group "albedoDetail") where the pixel's skin confidence m is low.
+///   a_d a finer albedo (group "albedoDetail") where the pixel's skin confidence m is low;
+/// - s: an optional white specular lobe (`SpecularLobe`, group "specular").
 ///
 /// With a of low bandwidth the fine shading of the photo can only be explained by n, i.e. by
 /// f_θ: the wrinkles go into the geometry instead of into the colour (DECA's detail stage does
@@ -18,6 +19,7 @@ public final class IntrinsicShader: DifferentiableShader {
     public let frame: CoarseFrame
     /// m per crop pixel (nil: 1 everywhere).
     public let skinConfidence: [Float]?
+    public let specular: SpecularLobe?
     public let lightStore = ParameterStore()
     let lightView: ParameterView
     private let groups: [any ParameterGroup]
@@ -27,11 +29,14 @@ public final class IntrinsicShader: DifferentiableShader {
     public private(set) var lastShading: [SIMD3<Float>] = []
     private var lastNormals: [SIMD3<Float>] = []
     private var lastSkin: [Float] = []
+    /// s per point of the last forward (empty without a lobe).
+    public private(set) var lastSpecular: [Float] = []
 
     public init(config: IntrinsicShaderConfig, frame: CoarseFrame, skinConfidence: [Float]?, seed: UInt64, detailSeed: UInt64) {
         albedo = ColorField(config: config.albedo, name: "a", seed: seed)
         albedoDetail = config.albedoDetail.map { ColorField(config: $0, name: "a_d", seed: detailSeed) }
         self.frame = frame
+        specular = config.specular.map { SpecularLobe(strength: $0.strength, shininess: $0.shininess) }
         self.skinConfidence = config.albedoDetail == nil ? nil : skinConfidence
         lightView = lightStore.allocate("sh", count: 27)
         lightStore.freeze()
@@ -49,6 +54,7 @@ public final class IntrinsicShader: DifferentiableShader {
             gs.append(NetworkParameterGroup(name: "albedoDetail", store: d.store) { [d] in d.mlp.accumulatesParameterGradients = $0 })
         }
         gs.append(NetworkParameterGroup(name: "light", store: lightStore))
+        if let specular { gs.append(NetworkParameterGroup(name: "specular", store: specular.store)) }
         groups = gs
     }
 
@@ -65,7 +71,7 @@ public final class IntrinsicShader: DifferentiableShader {
                         features: [Float], pixels: [Int32]) -> [SIMD3<Float>] {
         let n = points.count
         lastNormals = normals
-        guard n > 0 else { lastAlbedo = []; lastShading = []; lastSkin = []; return [] }
+        guard n > 0 else { lastAlbedo = []; lastShading = []; lastSkin = []; lastSpecular = []; return [] }
         let x = points.flattened(frame.normalised)
         x.withUnsafeBufferPointer { albedo.forward(points: $0.baseAddress!, count: n) }
         var a = unflattened(albedo.rgb, count: n)
@@ -88,7 +94,12 @@ public final class IntrinsicShader: DifferentiableShader {
         }
         lastAlbedo = a
         lastShading = s
-        return zip(a, s).map { $0 * $1 }
+        var c = zip(a, s).map { $0 * $1 }
+        if let specular {
+            lastSpecular = specular.forward(normals: normals, viewDirections: viewDirections)
+            for i in 0..<n { c[i] += SIMD3(repeating: lastSpecular[i]) }
+        }
+        return c
     }
 
     public func backward(dColors: [SIMD3<Float>]) -> ShadingInputGradients {
@@ -112,6 +123,9 @@ public final class IntrinsicShader: DifferentiableShader {
                     dNormals[i] = dn
                 }
             }
+        }
+        if let specular {
+            for (i, g) in specular.backward(dS: dColors.map { $0.sum() }).enumerated() { dNormals[i] += g }
         }
         var dSkinAlbedo = dAlbedo
         if albedoDetail != nil { for i in 0..<n { dSkinAlbedo[i] *= lastSkin[i] } }

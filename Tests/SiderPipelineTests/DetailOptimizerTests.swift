@@ -134,7 +134,7 @@ import Geometry
     @Test(arguments: [false, true]) func resumedRunEndsInTheSameState(highPass: Bool) throws {
         let scene = Self.scene()
         var s = Self.settings(iterations: 30)
-        if highPass { s.residualHighPass = ResidualHighPassConfig(from: 8, sigma: 0.1) }
+        if highPass { s.residualHighPass = try JSONDecoder().decode(ResidualHighPassConfig.self, from: Data(#"{"from": 8, "sigma": 0.1}"#.utf8)) }
         let (f1, g1) = Self.models()
         let straight = try Self.optimizer(scene.problem, f1, g1, s)
         _ = try straight.run(shouldStop: { false })

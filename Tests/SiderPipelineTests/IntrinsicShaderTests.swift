@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Geometry
 import ImageIO
@@ -11,17 +12,91 @@ import SiderCore
 @Suite struct IntrinsicShaderTests {
     static let frame = CoarseFrame(center: [0, 0, 1], scale: 0.2)
 
-    static func shader() -> IntrinsicShader {
+    static func shader(specular: Bool = true) -> IntrinsicShader {
         let config = IntrinsicShaderConfig(albedo: ColorFieldConfig(frequencies: 2, hidden: [8]),
                                            albedoDetail: ColorFieldConfig(frequencies: 4, hidden: [8]),
-                                           skin: nil, light: InitialLightConfig(ambient: 0.6, frontal: 0.4))
+                                           skin: nil, light: InitialLightConfig(ambient: 0.6, frontal: 0.4),
+                                           specular: specular ? SpecularLobeConfig(strength: 0.3, shininess: 4) : nil)
         var rng = SeededGenerator(seed: 3)
         let skin = (0..<16).map { _ in rng.uniform() }
         let s = IntrinsicShader(config: config, frame: frame, skinConfidence: skin, seed: 1, detailSeed: 2)
         var values = s.lightStore.valueArray
         for i in values.indices { values[i] += 0.3 * rng.normal() }
         s.lightStore.valueArray = values
+        if let lobe = s.specular {
+            var p = lobe.store.valueArray
+            p[2] += 0.3; p[3] -= 0.4
+            lobe.store.valueArray = p
+        }
         return s
+    }
+
+    /// ∂c/∂n of the lobe alone (the light set to zero, so c = s·(1, 1, 1)), at fast's sharpness
+    /// α = 20, against central differences per normal component.
+    @Test func specularNormalGradientMatchesDifferences() throws {
+        let s = Self.shader()
+        let lobe = try #require(s.specular)
+        lobe.store.values[1] = logf(20)
+        s.lightStore.valueArray = s.lightStore.valueArray.map { _ in 0 }
+        var rng = SeededGenerator(seed: 13)
+        let n = 12
+        let points = (0..<n).map { _ in Self.frame.world(SIMD3(rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5), 0)) }
+        let views = (0..<n).map { _ in SIMD3<Float>(rng.uniform(-0.2, 0.2), rng.uniform(-0.2, 0.2), 1) }
+        let h = lobe.parameters.direction - SIMD3<Float>(0, 0, 1)
+        let normals = (0..<n).map { _ -> SIMD3<Float> in
+            let v = h / (h * h).sum().squareRoot() + 0.15 * SIMD3(rng.normal(), rng.normal(), rng.normal())
+            return v / (v * v).sum().squareRoot()
+        }
+        let weights = (0..<n).map { _ in SIMD3<Float>(rng.normal(), rng.normal(), rng.normal()) }
+        func objective(_ nn: [SIMD3<Float>]) -> Double {
+            let c = s.forward(points: points, normals: nn, viewDirections: views, features: [], pixels: (0..<n).map { Int32($0) })
+            return zip(c, weights).reduce(0.0) { $0 + Double(($1.0 * $1.1).sum()) }
+        }
+        _ = objective(normals)
+        #expect(s.lastSpecular.filter { $0 > 0.01 }.count > n / 2, "the lobe is lit at most points")
+        s.zeroGradients()
+        let d = s.backward(dColors: weights)
+        let step: Float = 2e-4
+        for i in 0..<n {
+            for k in 0..<3 {
+                var p = normals, m = normals
+                p[i][k] += step; m[i][k] -= step
+                let fd = (objective(p) - objective(m)) / Double(2 * step)
+                #expect(abs(fd - Double(d.normals[i][k])) < 2e-3 + 0.02 * abs(fd), "∂c/∂n[\(i)][\(k)]: fd \(fd), analytic \(d.normals[i][k])")
+            }
+        }
+    }
+
+    /// The specular lobe's parameters (log strength, log shininess, direction) against central
+    /// differences, on normals near the half vector so that the lobe is lit.
+    @Test func specularParameterGradientsMatchDifferences() throws {
+        let s = Self.shader()
+        let lobe = try #require(s.specular)
+        var rng = SeededGenerator(seed: 11)
+        let n = 12
+        let points = (0..<n).map { _ in Self.frame.world(SIMD3(rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5), 0)) }
+        let views = (0..<n).map { _ in SIMD3<Float>(rng.uniform(-0.2, 0.2), rng.uniform(-0.2, 0.2), 1) }
+        let normals = (0..<n).map { _ -> SIMD3<Float> in
+            let v = SIMD3<Float>(0.2 + 0.3 * rng.normal(), -0.2 + 0.3 * rng.normal(), -1.5); return v / (v * v).sum().squareRoot()
+        }
+        let weights = (0..<n).map { _ in SIMD3<Float>(rng.normal(), rng.normal(), rng.normal()) }
+        func objective() -> Double {
+            let c = s.forward(points: points, normals: normals, viewDirections: views, features: [], pixels: (0..<n).map { Int32($0) })
+            return zip(c, weights).reduce(0.0) { $0 + Double(($1.0 * $1.1).sum()) }
+        }
+        _ = objective()
+        #expect(s.lastSpecular.filter { $0 > 1e-3 }.count > n / 2, "the lobe is lit at most points")
+        s.zeroGradients()
+        _ = s.backward(dColors: weights)
+        let grad = lobe.store.gradArray
+        for j in 0..<5 {
+            let v = lobe.store.values[j], h: Float = 1e-3
+            lobe.store.values[j] = v + h; let up = objective()
+            lobe.store.values[j] = v - h; let down = objective()
+            lobe.store.values[j] = v
+            let fd = (up - down) / Double(2 * h)
+            #expect(abs(fd - Double(grad[j])) < 2e-3 + 0.01 * abs(fd), "specular[\(j)]: fd \(fd), analytic \(grad[j])")
+        }
     }
 
     @Test func inputGradientsMatchCentralDifferences() {
@@ -34,8 +109,10 @@ import SiderCore
         }
         let pixels = (0..<n).map { Int32($0) }
         let weights = (0..<n).map { _ in SIMD3<Float>(rng.normal(), rng.normal(), rng.normal()) }
+        // The rays' directions: fixed per ray (the renderer's v does not move with x̂).
+        let views = points
         func objective(_ x: [SIMD3<Float>], _ nn: [SIMD3<Float>]) -> Double {
-            let c = s.forward(points: x, normals: nn, viewDirections: x, features: [], pixels: pixels)
+            let c = s.forward(points: x, normals: nn, viewDirections: views, features: [], pixels: pixels)
             return zip(c, weights).reduce(0.0) { $0 + Double(($1.0 * $1.1).sum()) }
         }
         _ = objective(points, normals)

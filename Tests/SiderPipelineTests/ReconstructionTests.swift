@@ -67,15 +67,16 @@ import SiderPipeline
         let shading = try ImageDecoder.load(dir.appendingPathComponent("shading.png"))
         let render = try ImageDecoder.load(dir.appendingPathComponent("render.png"))
         _ = try ImageDecoder.load(dir.appendingPathComponent("skin.png"))
+        let specular = lighting.specular == nil ? nil : try ImageDecoder.load(dir.appendingPathComponent("specular.png"))
         var worst: Float = 0, lit = 0
         for i in 0..<(render.width * render.height) * 3 where shading.pixels[i] > 0 {
-            let product = min(1, albedo.pixels[i] * shading.pixels[i] * lighting.shadingScale)
+            let product = min(1, albedo.pixels[i] * shading.pixels[i] * lighting.shadingScale + (specular?.pixels[i] ?? 0))
             // Each 8-bit factor is within 1/510 of its value: the product within about 1/510·(s·a + s + 1).
             worst = max(worst, abs(product - render.pixels[i]) / (1 + lighting.shadingScale))
             lit += 1
         }
         #expect(lit > 100, "shading.png is empty")
-        #expect(worst < 2.5 / 255, "render.png is not albedo × shading × scale: \(worst * 255)/255")
+        #expect(worst < 3 / 255, "render.png is not albedo × shading × scale (+ specular): \(worst * 255)/255")
     }
 
     @Test func writesOutputsAndResumes() throws {
@@ -110,7 +111,8 @@ import SiderPipeline
         let coarse = try Self.input().coarseMesh.subdividedMidpoint()
         #expect(detailed.faces.count == coarse.faces.count)
         let radial = detailed.vertices.map { abs((($0 - SIMD3<Float>(0.01, 0, 1)) * ($0 - SIMD3<Float>(0.01, 0, 1))).sum().squareRoot() - 0.1) }.sorted()
-        #expect(radial[radial.count / 2] < 0.002, "median distance from the coarse sphere \(radial[radial.count / 2])")
+        // (δ, free from iteration 2 under fast's Charbonnier priors, moves it by about 2 mm in ten steps.)
+        #expect(radial[radial.count / 2] < 0.0025, "median distance from the coarse sphere \(radial[radial.count / 2])")
 
         // run.json as a config repeats the run bit for bit.
         let again = Self.temporary()

@@ -65,6 +65,11 @@ extension ReconstructionConfig {
                 try check(skin.darkness.count == 2 && skin.darkness[0] >= 0 && skin.darkness[0] < skin.darkness[1],
                           "detail.shader.intrinsic.skin.darkness", "must be [q0, q1] with 0 ≤ q0 < q1")
             }
+            if let lobe = intrinsic.specular {
+                try positive(lobe.strength, "detail.shader.intrinsic.specular.strength")
+                try check(lobe.shininess.isFinite && (1...1000).contains(lobe.shininess), "detail.shader.intrinsic.specular.shininess",
+                          "must be in 1…1000 (is \(lobe.shininess))")
+            }
             try check(intrinsic.light.ambient.isFinite && intrinsic.light.frontal.isFinite, "detail.shader.intrinsic.light",
                       "must be finite")
         }

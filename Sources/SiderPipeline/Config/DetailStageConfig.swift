@@ -29,11 +29,6 @@ public struct DetailStageConfig: Codable, Sendable, Equatable {
 public struct ResidualHighPassConfig: Codable, Sendable, Equatable {
     public var from: Int
     public var sigma: Float
-
-    public init(from: Int, sigma: Float) {
-        self.from = from
-        self.sigma = sigma
-    }
 }
 
 /// f_θ in the detail stage: the coarse network f_c, refined, optionally plus a detail field δ

@@ -12,6 +12,24 @@ public struct IntrinsicShaderConfig: Codable, Sendable, Equatable {
     public var skin: SkinConfidenceConfig?
     /// Initial lighting, grey: S(n) = ambient + frontal·(−n_z) (n_z = −1 faces the camera).
     public var light: InitialLightConfig
+    /// A white Blinn–Phong lobe added to a ⊙ S (`SpecularLobe`), with its starting strength k_s
+    /// and shininess α (nil: none).
+    public var specular: SpecularLobeConfig?
+
+    public init(albedo: ColorFieldConfig, albedoDetail: ColorFieldConfig?, skin: SkinConfidenceConfig?,
+                light: InitialLightConfig, specular: SpecularLobeConfig? = nil) {
+        self.albedo = albedo; self.albedoDetail = albedoDetail; self.skin = skin; self.light = light; self.specular = specular
+    }
+}
+
+public struct SpecularLobeConfig: Codable, Sendable, Equatable {
+    public var strength: Float
+    public var shininess: Float
+
+    public init(strength: Float, shininess: Float) {
+        self.strength = strength
+        self.shininess = shininess
+    }
 }
 
 public struct InitialLightConfig: Codable, Sendable, Equatable {

@@ -6,7 +6,7 @@ import ImageIO
 /// Stage 4: the run's files, all images in the crop's frame — crop.png, render.png,
 /// normals.png, depth.png, overlay.png, coarse_normals.png, shaded.png, coarse_shaded.png, with
 /// the intrinsic shader albedo.png, shading.png (render.png = albedo × shading × run.json's
-/// lighting.shadingScale) and skin.png (its skin confidence m), fc_normals.png (f_c alone, when
+/// lighting.shadingScale, + specular.png with a specular lobe) and skin.png (its skin confidence m), fc_normals.png (f_c alone, when
 /// the detail stage kept it frozen and added δ),
 /// coarse.obj and (unless interrupted) detailed.obj/.ply: the coarse mesh subdivided
 /// `output.meshSubdivisions` times, moved onto f_θ's front sheet minus ε/2 (`DetailedSurface`).
@@ -33,6 +33,7 @@ public enum RunOutputs {
             try save(albedo, "albedo.png")
             try save(shading, "shading.png")
         }
+        if let specular = imgs.specularImage { try save(specular, "specular.png") }
         if let skin = detail.skinConfidence {
             try save(RGBImage(width: size, height: size, pixels: skin.flatMap { [$0, $0, $0] }), "skin.png")
         }
@@ -62,7 +63,10 @@ public enum RunOutputs {
             files += ["detailed.obj", "detailed.ply"]
         }
         let hits = imgs.normals.reduce(0) { $0 + ($1 == .zero ? 0 : 1) }
-        let lighting = detail.shader.intrinsic.map { LightingRecord(coefficients: $0.lighting, shadingScale: imgs.shadingScale ?? 1) }
+        let lighting = detail.shader.intrinsic.map { shader in
+            LightingRecord(coefficients: shader.lighting, shadingScale: imgs.shadingScale ?? 1,
+                           specular: shader.specular.map { SpecularRecord($0.parameters) })
+        }
         return Written(files: files, hitFraction: Float(hits) / Float(face.rays.count), lighting: lighting)
     }
 }

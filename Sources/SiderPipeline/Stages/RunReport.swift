@@ -74,9 +74,26 @@ public struct LightingRecord: Codable, Sendable, Equatable {
     public var coefficients: [[Float]]
     /// shading.png = S / shadingScale (8-bit), so render.png = albedo.png × shading.png × shadingScale.
     public var shadingScale: Float
+    /// The specular lobe as fitted (nil without one): render.png = albedo × shading × scale + specular.png.
+    public var specular: SpecularRecord?
 
-    public init(coefficients: [[Float]], shadingScale: Float) {
+    public init(coefficients: [[Float]], shadingScale: Float, specular: SpecularRecord? = nil) {
         self.coefficients = coefficients
         self.shadingScale = shadingScale
+        self.specular = specular
+    }
+}
+
+/// The specular lobe s = strength·max(0, n·h)^shininess, h halfway between `direction` (towards
+/// the light, camera space) and the direction back to the camera.
+public struct SpecularRecord: Codable, Sendable, Equatable {
+    public var strength: Float
+    public var shininess: Float
+    public var direction: [Float]
+
+    public init(_ p: (strength: Float, shininess: Float, direction: SIMD3<Float>)) {
+        strength = p.strength
+        shininess = p.shininess
+        direction = [p.direction.x, p.direction.y, p.direction.z]
     }
 }
