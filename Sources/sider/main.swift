@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import SiderCore
 
@@ -17,4 +18,29 @@ LoggingSystem.bootstrap { label in
     handler.logLevel = ProcessInfoEnvironment.logLevel
     return handler
 }
-Sider.main(CommandLineWords.joiningNegativeNumbers(Array(CommandLine.arguments.dropFirst())))
+/// Parses and runs; a command-line error (unknown option, missing or malformed value) is one
+/// line on stderr, "error: MESSAGE (see 'sider SUBCOMMAND --help')", with ArgumentParser's exit
+/// code; help and version requests print in full.
+func runCommandLine(_ words: [String]) -> Never {
+    let command: ParsableCommand
+    do {
+        command = try Sider.parseAsRoot(words)
+    } catch {
+        let code = Sider.exitCode(for: error)
+        guard code != .success else { Sider.exit(withError: error) }
+        let job = words.first.flatMap { w in Sider.jobs.first { $0.configuration.commandName == w } }
+        let help = job.map { "sider \($0.configuration.commandName ?? "") --help" } ?? "sider --help"
+        let message = Sider.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid command line"
+        FileHandle.standardError.write(Data("error: \(message) (see '\(help)')\n".utf8))
+        exit(code.rawValue)
+    }
+    do {
+        var command = command
+        try command.run()
+        exit(0)
+    } catch {
+        Sider.exit(withError: error)
+    }
+}
+
+runCommandLine(CommandLineWords.joiningNegativeNumbers(Array(CommandLine.arguments.dropFirst())))
