@@ -21,9 +21,10 @@ public struct PhotometricCharbonnier: ColorLossTerm {
     }
 
     public func evaluate(colors: [SIMD3<Float>], targets: [SIMD3<Float>]) -> (value: Float, dColors: [SIMD3<Float>]) {
-        PerChannelPenalty.evaluate(colors: colors, targets: targets, weight: weight) { [delta] r in
-            let q = r / delta, root = (1 + q * q).squareRoot()
-            return (delta * (root - 1), q / root)
+        let rho = RobustPenalty.charbonnier(delta: delta)
+        return PerChannelPenalty.evaluate(colors: colors, targets: targets, weight: weight) { r in
+            let (x, y, z) = (rho.evaluate(r.x), rho.evaluate(r.y), rho.evaluate(r.z))
+            return (SIMD3(x.value, y.value, z.value), SIMD3(x.slope, y.slope, z.slope))
         }
     }
 }
