@@ -13,7 +13,7 @@ import Foundation
 @testable import TFLite
 
 enum FuzzTarget: String, CaseIterable {
-    case image, exif, pickle, npy, npz, tflite, obj, ply, pts, landmarkJSON = "landmark-json", dlib, checkpoint, weights
+    case image, exif, pickle, npy, npz, tflite, obj, ply, pts, landmarkJSON = "landmark-json", dlib, checkpoint, weights, config
 
     func run(_ data: Data) {
         switch self {
@@ -45,6 +45,13 @@ enum FuzzTarget: String, CaseIterable {
         case .weights:
             _ = try? WeightsFile.decode(data, kind: "sdf", as: SDFNetworkConfig.self)
             _ = try? WeightsFile.decode(data, kind: "rendering", as: RenderingNetworkConfig.self)
+        case .config:
+            // The bytes as a config file beside the shipped ones (so `"extends": "fast.json"`
+            // reaches a real base), and their lines as `--set` overrides on top of fast.json.
+            guard let dir = shippedConfigs else { return }
+            _ = try? ConfigLoader.load(data, as: dir.appendingPathComponent("fuzz.json"))
+            let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").prefix(16).map(String.init)
+            _ = try? ConfigLoader.load(dir.appendingPathComponent("fast.json"), overrides: lines)
         }
     }
 
@@ -58,6 +65,9 @@ enum FuzzTarget: String, CaseIterable {
         }
     }
 }
+
+/// The repository's configs/ folder, found once.
+let shippedConfigs: URL? = try? ShippedConfigs.directory()
 
 let fuzzTarget: FuzzTarget = {
     let name = ProcessInfo.processInfo.environment["SIDER_FUZZ_TARGET"] ?? ""

@@ -71,6 +71,15 @@ enum SeedWriter {
         try put("weights", "sdf.sidernn", try WeightsFile.encode(kind: "sdf", config: sdf.config, store: sdf.store))
         let shader = RenderingNetwork(config: RenderingNetworkConfig(pointFrequencies: 1, viewFrequencies: 1, hidden: [8]))
         try put("weights", "rendering.sidernn", try WeightsFile.encode(kind: "rendering", config: shader.config, store: shader.store))
+        // Config files: the shipped ones, one with `extends` and a merge patch, `--set` lines.
+        if let dir = try? ShippedConfigs.directory() {
+            for name in (try? ShippedConfigs.names()) ?? [] {
+                try put("config", name.replacingOccurrences(of: "/", with: "-") + ".json",
+                        try Data(contentsOf: dir.appendingPathComponent(name + ".json")))
+            }
+        }
+        try put("config", "extends.json", Data(#"{"extends": "fast.json", "seed": 3, "detail": {"losses": {"sdf": {"weight": 2, "delta": 0.01}}, "residualHighPass": null}}"#.utf8))
+        try put("config", "overrides.txt", Data("detail.iterations=50\ncrop.size=96\ndetail.losses.smoothness.weight=0.1\nseed=\"x\"\n".utf8))
         // A dlib shape predictor: 2 points, one level of one depth-1 tree.
         var dlib = DlibWriter()
         dlib.int(1)

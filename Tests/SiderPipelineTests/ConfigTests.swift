@@ -97,4 +97,34 @@ import SiderCore
             #expect(!message.contains("\n"), "not one line: \(message)")
         }
     }
+
+    /// A config in memory (the fuzz target's entry) resolves `extends` beside the name it is
+    /// given, as the file would; hostile contents are one-line errors, not crashes.
+    @Test func inMemoryConfigsAndHostileContents() throws {
+        let dir = try ShippedConfigs.directory()
+        let here = dir.appendingPathComponent("in-memory.json")
+        let c = try ConfigLoader.load(Data(#"{"extends": "fast.json", "seed": 3}"#.utf8), as: here, overrides: ["detail.iterations=9"])
+        var expected = try ConfigLoader.shipped("fast")
+        expected.seed = 3; expected.detail.iterations = 9
+        #expect(c == expected)
+        let nested = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        let deepObject = String(repeating: #"{"a":"#, count: 5_000) + "1" + String(repeating: "}", count: 5_000)
+        let hostile: [(String, String)] = [
+            (#"{"extends": "/dev/zero"}"#, "zero"),
+            (#"{"extends": "\#(dir.path)"}"#, "configs"),
+            (#"{"extends": 7}"#, "must be a path"),
+            (#"{"extends": "fast.json", "detail": {"iterations": 1e300}}"#, "detail.iterations"),
+            (#"{"extends": "fast.json", "seed": -1}"#, "seed"),
+            (#"{"extends": "fast.json", "detail": {"raysPerBatch": 2.5}}"#, "detail.raysPerBatch is not a number"),
+            (#"{"extends": "fast.json", "crop": {"size": 9223372036854775807}}"#, "crop.size"),
+            (nested, "not a JSON object"),
+            (deepObject, "in-memory.json"),
+            ("\u{0}\u{ff}", "not a JSON object"),
+        ]
+        for (text, fragment) in hostile {
+            let message = Self.message { try ConfigLoader.load(Data(text.utf8), as: here) }
+            #expect(message.contains(fragment), "expected “\(fragment)” in “\(message.prefix(300))”")
+            #expect(!message.contains("\n") && message != "accepted", "\(text.prefix(60)): \(message.prefix(300))")
+        }
+    }
 }

@@ -17,6 +17,14 @@ public enum ConfigLoader {
         return try decode(object, source: url.lastPathComponent)
     }
 
+    /// Loads a config held in memory as if it were the file `url` (its `extends` resolve
+    /// relative to `url`'s folder). The fuzz target and tests use it.
+    public static func load(_ data: Data, as url: URL, overrides: [String] = []) throws -> ReconstructionConfig {
+        var object = try resolve(data, url: url, depth: 0)
+        for o in overrides { try apply(override: o, to: &object) }
+        return try decode(object, source: url.lastPathComponent)
+    }
+
     /// A shipped config by name ("fast", "paper", "ablation/no-feature", …).
     public static func shipped(_ name: String, overrides: [String] = []) throws -> ReconstructionConfig {
         try load(ShippedConfigs.url(name), overrides: overrides)
@@ -29,6 +37,9 @@ public enum ConfigLoader {
         do {
             config = try JSONDecoder().decode(ReconstructionConfig.self, from: data)
         } catch let error as DecodingError {
+            if case .dataCorrupted(let c) = error, c.codingPath.isEmpty, let key = numberNotFitting(object) {
+                throw SiderError(.badInput, "config \(source): \(key) is not a number this key can hold (a whole number where one is expected, within range)")
+            }
             throw SiderError(.badInput, "config \(source): \(describe(error))")
         }
         // Every key given must be one the type reads: compare with the decoded value re-encoded.
@@ -44,7 +55,10 @@ public enum ConfigLoader {
 
     static func resolve(_ url: URL, depth: Int) throws -> [String: Any] {
         guard depth < 8 else { throw SiderError(.badInput, "config \(url.lastPathComponent): \"extends\" nests too deep (a cycle?)") }
-        let data = try AtomicFile.read(url)
+        return try resolve(try AtomicFile.read(url), url: url, depth: depth)
+    }
+
+    static func resolve(_ data: Data, url: URL, depth: Int) throws -> [String: Any] {
         guard let parsed = try? JSONSerialization.jsonObject(with: data), var object = parsed as? [String: Any] else {
             throw SiderError(.badInput, "config \(url.path) is not a JSON object")
         }
@@ -92,6 +106,34 @@ public enum ConfigLoader {
             node[key] = child
         }
         try set(&object, path[...], "")
+    }
+
+    /// JSONDecoder reports a number it cannot convert (1e300 or 1.5 for an Int, −1 for a UInt) as
+    /// "not valid JSON" with no key. The suspects are the numbers that are not small
+    /// non-negative whole numbers; the key is the first whose replacement by 0 changes the error.
+    static func numberNotFitting(_ object: [String: Any]) -> String? {
+        func numbers(_ node: Any, _ path: [String]) -> [[String]] {
+            if let d = node as? [String: Any] { return d.keys.sorted().flatMap { numbers(d[$0]!, path + [$0]) } }
+            if let a = node as? [Any] { return a.indices.flatMap { numbers(a[$0], path + ["[\($0)]"]) } }
+            guard let x = (node as? NSNumber)?.doubleValue else { return [] }
+            return x.rounded() == x && x >= 0 && x < 0x1p53 ? [] : [path]
+        }
+        func replacing(_ node: Any, _ path: ArraySlice<String>) -> Any {
+            guard let key = path.first else { return 0 }
+            if var d = node as? [String: Any], let child = d[key] { d[key] = replacing(child, path.dropFirst()); return d }
+            if var a = node as? [Any], key.hasPrefix("["), let i = Int(key.dropFirst().dropLast()), a.indices.contains(i) {
+                a[i] = replacing(a[i], path.dropFirst()); return a
+            }
+            return node
+        }
+        for path in numbers(object, []).prefix(4096) {
+            guard let data = try? JSONSerialization.data(withJSONObject: replacing(object, path[...])) else { continue }
+            let key = path.joined(separator: ".").replacingOccurrences(of: ".[", with: "[")
+            do { _ = try JSONDecoder().decode(ReconstructionConfig.self, from: data); return key }
+            catch let DecodingError.dataCorrupted(c) where c.codingPath.isEmpty { continue }
+            catch { return key }
+        }
+        return nil
     }
 
     static func unknownKeys(_ given: [String: Any], known: [String: Any], path: String) -> [String] {
