@@ -1,9 +1,26 @@
 // swift-tools-version:6.0
 // SIDER-Swift: single-image facial geometric detail recovery (see README.md).
 import PackageDescription
+import Foundation
 
 // No module is built with -Ounchecked: every module reads files or parses their bytes, and a
 // benchmark showed no speed to gain (docs/hardening.md), so overflow and bounds checks stay on.
+
+// On an x86-64 Linux machine with AVX2 and FMA (every Intel since Haswell, AMD since Zen) the
+// modules are compiled for them: the SIMD8 kernels (softplus, sin/cos) otherwise become pairs of
+// SSE operations without fused multiply–adds. SIDER_PORTABLE=1 builds for baseline x86-64 (a
+// binary to copy to an older machine). docs/speed.md has the figures.
+let vectorISA: [SwiftSetting] = {
+    #if arch(x86_64) && os(Linux)
+    guard ProcessInfo.processInfo.environment["SIDER_PORTABLE"] == nil,
+          let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
+    let flags = Set(line.split(separator: " ").map(String.init))
+    return ["avx2", "fma", "bmi2", "f16c", "movbe"].allSatisfy(flags.contains) ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
+    #else
+    return []
+    #endif
+}()
 
 let package = Package(
     name: "SIDER",
@@ -73,3 +90,7 @@ let package = Package(
         .testTarget(name: "BadInputTableTests", dependencies: ["HostileInputs", "ImageIO", "SiderCore"]),
     ]
 )
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + vectorISA
+}

@@ -16,17 +16,45 @@ public final class PositionalEncoding: InputEncoding, @unchecked Sendable {
         self.frequencies = max(0, frequencies)
     }
 
+    /// Rows per block of sin/cos evaluations (a stack buffer of 2·64·3L floats).
+    static let block = 64
+
+    /// Calls `body(r, s, c)` for each row r in `range` with s[3f + c'] = sin(2^f·x_{c'}) and
+    /// c[3f + c'] = cos(2^f·x_{c'}), computed 8 at a time (`VectorMath.sinCos`) by blocks of rows.
+    @inline(__always)
+    func forEachRow(_ x: UnsafePointer<Float>, _ range: Range<Int>,
+                    _ body: (Int, UnsafePointer<Float>, UnsafePointer<Float>) -> Void) {
+        let nf = frequencies, m = 3 * nf
+        guard nf > 0 else { for r in range { body(r, x, x) }; return }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * Self.block * m) { buffer in
+            let sn = buffer.baseAddress!, cs = sn + Self.block * m
+            var r0 = range.lowerBound
+            while r0 < range.upperBound {
+                let n = min(Self.block, range.upperBound - r0)
+                for i in 0..<n {
+                    let p = x + 3 * (r0 + i), a = sn + i * m
+                    for f in 0..<nf {
+                        let w = Float(1 << f)
+                        a[3 * f] = w * p[0]; a[3 * f + 1] = w * p[1]; a[3 * f + 2] = w * p[2]
+                    }
+                }
+                VectorMath.sinCos(sn, count: n * m, sin: sn, cos: cs)
+                for i in 0..<n { body(r0 + i, sn + i * m, cs + i * m) }
+                r0 += n
+            }
+        }
+    }
+
     public func encode(_ x: UnsafePointer<Float>, rows: Int, into e: UnsafeMutablePointer<Float>, lde: Int) {
         let xp = SendableConstPointer(x), ep = SendablePointer(e), nf = frequencies
         parallelFor(rows, minChunk: 256) { range in
-            for r in range {
+            self.forEachRow(xp.base, range) { r, sn, cs in
                 let p = xp.base + 3 * r, o = ep.base + r * lde
                 o[0] = p[0]; o[1] = p[1]; o[2] = p[2]
                 for f in 0..<nf {
-                    let w = Float(1 << f)
                     for c in 0..<3 {
-                        o[3 + 6 * f + c] = sinf(w * p[c])
-                        o[6 + 6 * f + c] = cosf(w * p[c])
+                        o[3 + 6 * f + c] = sn[3 * f + c]
+                        o[6 + 6 * f + c] = cs[3 * f + c]
                     }
                 }
             }
@@ -38,13 +66,13 @@ public final class PositionalEncoding: InputEncoding, @unchecked Sendable {
         guard let out else { return }
         let xp = SendableConstPointer(x), dp = SendableConstPointer(dE), op = SendablePointer(out), nf = frequencies
         parallelFor(rows, minChunk: 256) { range in
-            for r in range {
-                let p = xp.base + 3 * r, g = dp.base + r * ldde, o = op.base + 3 * r
+            self.forEachRow(xp.base, range) { r, sn, cs in
+                let g = dp.base + r * ldde, o = op.base + 3 * r
                 for c in 0..<3 {
                     var acc = g[c]
                     for f in 0..<nf {
                         let w = Float(1 << f)
-                        acc += w * (cosf(w * p[c]) * g[3 + 6 * f + c] - sinf(w * p[c]) * g[6 + 6 * f + c])
+                        acc += w * (cs[3 * f + c] * g[3 + 6 * f + c] - sn[3 * f + c] * g[6 + 6 * f + c])
                     }
                     o[c] = accumulate ? o[c] + acc : acc
                 }
@@ -56,14 +84,14 @@ public final class PositionalEncoding: InputEncoding, @unchecked Sendable {
                             into dE: UnsafeMutablePointer<Float>, ldde: Int) {
         let xp = SendableConstPointer(x), tp = SendableConstPointer(tangent), dp = SendablePointer(dE), nf = frequencies
         parallelFor(rows, minChunk: 256) { range in
-            for r in range {
-                let p = xp.base + 3 * r, t = tp.base + 3 * r, o = dp.base + r * ldde
+            self.forEachRow(xp.base, range) { r, sn, cs in
+                let t = tp.base + 3 * r, o = dp.base + r * ldde
                 o[0] = t[0]; o[1] = t[1]; o[2] = t[2]
                 for f in 0..<nf {
-                    let w = Float(1 << f), aw = w
+                    let w = Float(1 << f)
                     for c in 0..<3 {
-                        o[3 + 6 * f + c] = aw * cosf(w * p[c]) * t[c]
-                        o[6 + 6 * f + c] = -aw * sinf(w * p[c]) * t[c]
+                        o[3 + 6 * f + c] = w * cs[3 * f + c] * t[c]
+                        o[6 + 6 * f + c] = -w * sn[3 * f + c] * t[c]
                     }
                 }
             }
@@ -76,13 +104,13 @@ public final class PositionalEncoding: InputEncoding, @unchecked Sendable {
         let xp = SendableConstPointer(x), gp = SendableConstPointer(ge), bp = SendableConstPointer(barG)
         let op = SendablePointer(dX), nf = frequencies
         parallelFor(rows, minChunk: 256) { range in
-            for r in range {
-                let p = xp.base + 3 * r, g = gp.base + r * ldge, b = bp.base + 3 * r, o = op.base + 3 * r
+            self.forEachRow(xp.base, range) { r, sn, cs in
+                let g = gp.base + r * ldge, b = bp.base + 3 * r, o = op.base + 3 * r
                 for c in 0..<3 {
                     var h: Float = 0
                     for f in 0..<nf {
                         let w = Float(1 << f)
-                        h -= w * w * (sinf(w * p[c]) * g[3 + 6 * f + c] + cosf(w * p[c]) * g[6 + 6 * f + c])
+                        h -= w * w * (sn[3 * f + c] * g[3 + 6 * f + c] + cs[3 * f + c] * g[6 + 6 * f + c])
                     }
                     o[c] += h * b[c]
                 }

@@ -4,7 +4,9 @@
 /// polynomial for eʳ (truncation < 6e-9 relative) and 2ᵏ assembled in the exponent bits.
 /// `log1pUnit(t)` = log(1 + t) for t ∈ [0, 1] uses s = t/(2 + t), log(1+t) = 2·atanh(s) =
 /// 2(s + s³/3 + … + s¹¹/11), s ≤ 1/3, truncation < 1e-7.
-/// Both are checked against Foundation in the tests to ~2 ulp.
+/// `sinCos` reduces x = k·π/2 + r, |r| ≤ π/4 (π/2 in three parts, exact products for |k| < 2¹⁶),
+/// evaluates Cephes' minimax polynomials for sin r and cos r and swaps/negates by k mod 4.
+/// All are checked against Foundation in the tests (~2 ulp; sin/cos to 2e-7 absolute for |x| ≤ 100).
 public enum VectorMath {
     public typealias V = SIMD8<Float>
 
@@ -43,6 +45,51 @@ public enum VectorMath {
         p = p * s2 + V(repeating: 1.0 / 3.0)
         p = p * s2 + V(repeating: 1.0)
         return V(repeating: 2.0) * s * p
+    }
+
+    /// (sin x, cos x), for |x| up to about 10⁴ (positional-encoding angles are ≤ 2^{L−1}·|x|).
+    @inlinable @inline(__always)
+    public static func sinCos(_ x: V) -> (sin: V, cos: V) {
+        let magic = V(repeating: 12582912.0)
+        let t = x * V(repeating: 0.636619772367581343) + magic   // low bits: k = round(2x/π)
+        let k = t - magic
+        let r = x - k * V(repeating: 1.5703125) - k * V(repeating: 4.837512969970703125e-4)
+            - k * V(repeating: 7.54978995489188216e-8)
+        let z = r * r
+        var ps = V(repeating: -1.9515295891e-4)
+        ps = ps * z + V(repeating: 8.3321608736e-3)
+        ps = ps * z + V(repeating: -1.6666654611e-1)
+        let sr = ps * z * r + r
+        var pc = V(repeating: 2.443315711809948e-5)
+        pc = pc * z + V(repeating: -1.388731625493765e-3)
+        pc = pc * z + V(repeating: 4.166664568298827e-2)
+        let cr = pc * z * z - V(repeating: 0.5) * z + V(repeating: 1)
+        let q = unsafeBitCast(t, to: SIMD8<UInt32>.self) & SIMD8<UInt32>(repeating: 3)
+        let odd = (q & SIMD8<UInt32>(repeating: 1)) .!= SIMD8<UInt32>(repeating: 0)
+        var sn = sr.replacing(with: cr, where: odd)
+        var cs = cr.replacing(with: sr, where: odd)
+        let sinNeg = q .>= SIMD8<UInt32>(repeating: 2)                       // q = 2, 3
+        let cosNeg = (q .== SIMD8<UInt32>(repeating: 1)) .| (q .== SIMD8<UInt32>(repeating: 2))
+        sn = sn.replacing(with: -sn, where: sinNeg)
+        cs = cs.replacing(with: -cs, where: cosNeg)
+        return (sn, cs)
+    }
+
+    /// sin and cos of `count` values (`sin` may be `x` itself).
+    @inlinable
+    public static func sinCos(_ x: UnsafePointer<Float>, count: Int, sin: UnsafeMutablePointer<Float>,
+                              cos: UnsafeMutablePointer<Float>) {
+        var i = 0
+        while i + 8 <= count {
+            let (s, c) = sinCos(load(x + i))
+            store(s, sin + i); store(c, cos + i)
+            i += 8
+        }
+        guard i < count else { return }
+        var v = V(repeating: 0)
+        for j in 0..<(count - i) { v[j] = x[i + j] }
+        let (s, c) = sinCos(v)
+        for j in 0..<(count - i) { sin[i + j] = s[j]; cos[i + j] = c[j] }
     }
 
     @inlinable @inline(__always)

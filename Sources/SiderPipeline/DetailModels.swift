@@ -21,6 +21,15 @@ public protocol DifferentiableSDF: BatchedSDF, TrainableModel {
     var featureCount: Int { get }
     func forward(_ points: [SIMD3<Float>]) -> GeometryEvaluation
     func backward(dSDF: [Float]?, dFeatures: [Float]?, dGradients: [SIMD3<Float>]?) -> [SIMD3<Float>]
+    /// `backward` when ∂L/∂x is not wanted: only ∂L/∂θ is added, and a model may skip what it
+    /// computes only for ∂L/∂x (a frozen network skips its whole backward pass).
+    func accumulateParameterGradients(dSDF: [Float]?, dFeatures: [Float]?, dGradients: [SIMD3<Float>]?)
+}
+
+extension DifferentiableSDF {
+    public func accumulateParameterGradients(dSDF: [Float]?, dFeatures: [Float]?, dGradients: [SIMD3<Float>]?) {
+        _ = backward(dSDF: dSDF, dFeatures: dFeatures, dGradients: dGradients)
+    }
 }
 
 /// The gradients g_ω's backward returns for each input of Eq. 8.

@@ -56,6 +56,11 @@ public final class NetworkGeometry: DifferentiableSDF {
         return dx.withUnsafeBufferPointer { unflattened($0.baseAddress!, count: n, factor: 1 / frame.scale) }
     }
 
+    /// A frozen network has no parameter gradients to add: nothing to do.
+    public func accumulateParameterGradients(dSDF: [Float]?, dFeatures: [Float]?, dGradients: [SIMD3<Float>]?) {
+        guard !group.isFrozen else { return }
+        _ = backward(dSDF: dSDF, dFeatures: dFeatures, dGradients: dGradients)
+    }
 }
 
 /// g_ω (NeuralFields.RenderingNetwork) with its point input in the same normalised frame; one

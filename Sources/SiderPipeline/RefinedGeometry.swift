@@ -46,4 +46,9 @@ public final class RefinedGeometry: DifferentiableSDF {
         }
         return dx
     }
+
+    public func accumulateParameterGradients(dSDF: [Float]?, dFeatures: [Float]?, dGradients: [SIMD3<Float>]?) {
+        coarse.accumulateParameterGradients(dSDF: dSDF, dFeatures: dFeatures, dGradients: dGradients)
+        detail?.accumulateParameterGradients(dSDF: dSDF, dFeatures: nil, dGradients: dGradients)
+    }
 }

@@ -23,6 +23,9 @@ public struct SphereTraceSettings: Codable, Sendable, Equatable {
     /// interval, as beside a nose whose f_θ is fuller than the coarse mesh) is searched again over
     /// [tNear − lookBehind·(tFar − tNear), tNear]. 0: such a ray misses.
     public var lookBehind: Float = 1
+    /// With a hint t_h (the ray's previous hit), tracing starts at t_h − warmStart·(tFar − tNear)
+    /// (not before tNear); a ray found inside there starts again from tNear. 0: always from tNear.
+    public var warmStart: Float = 0
 
     public init() {}
 }
@@ -39,6 +42,7 @@ extension SphereTraceSettings {
         s.samples = try c.decode(Int.self, forKey: .samples)
         s.secantSteps = try c.decode(Int.self, forKey: .secantSteps)
         s.lookBehind = try c.decodeIfPresent(Float.self, forKey: .lookBehind) ?? 0
+        s.warmStart = try c.decodeIfPresent(Float.self, forKey: .warmStart) ?? 0
         self = s
     }
 }
@@ -61,6 +65,11 @@ public struct TraceResult: Sendable {
 ///
 /// 1. Sphere tracing from tNear: t ← t + stepScale·f(o + t·v) until |f| < threshold. A step that
 ///    lands on f < 0 has crossed the surface: [t_prev, t] is a bracket (f > 0 at one end, < 0 at the other).
+///    Warm start (`hints`, `warmStart` > 0): a ray with a finite hint t_h starts at
+///    max(tNear, t_h − warmStart·(tFar − tNear)); if its first point is inside (f < 0) it starts
+///    again from tNear. Between iterations the surface moves far less than that window, so most
+///    rays settle in a step or two; the cost is that a crossing in front of the window whose
+///    surface is left again before it (a sheet thinner than the window) is not seen.
 /// 2. Rays that neither converged nor bracketed within `maxSteps`, or that left [tNear, tFar], are
 ///    sampled at `samples` uniform t in [tNear, tFar]; the first consecutive pair with f > 0 then
 ///    f ≤ 0 is the bracket.
@@ -76,10 +85,19 @@ public struct SphereTracer: Sendable {
 
     public init(settings: SphereTraceSettings = SphereTraceSettings()) { self.settings = settings }
 
-    public func trace(_ rays: RaySet, sdf f: some BatchedSDF) -> TraceResult {
+    /// `hints`: per ray, the distance of its previous hit (NaN for none), or nil.
+    public func trace(_ rays: RaySet, sdf f: some BatchedSDF, hints: [Float]? = nil) -> TraceResult {
         let n = rays.count
         var st = State(tNear: rays.tNear)
         var unsettled: [Int] = []
+        var warm = [Bool](repeating: false, count: n)
+        if let hints, settings.warmStart > 0 {
+            precondition(hints.count == n, "one hint per ray")
+            for r in 0..<n where hints[r].isFinite {
+                let start = hints[r] - settings.warmStart * (rays.tFar[r] - rays.tNear[r])
+                if start > rays.tNear[r], start < rays.tFar[r] { st.t[r] = start; warm[r] = true }
+            }
+        }
 
         // 1. Sphere tracing, all marching rays in one batch per step.
         var active = Array(0..<n)
@@ -97,7 +115,10 @@ public struct SphereTracer: Sendable {
                 } else if abs(s) < settings.threshold {
                     st.hit[r] = true
                 } else if s < 0 {
-                    if fPrev[r].isFinite && fPrev[r] > 0 {
+                    if warm[r] {
+                        st.t[r] = rays.tNear[r]   // inside at the warm start: trace from tNear
+                        next.append(r)
+                    } else if fPrev[r].isFinite && fPrev[r] > 0 {
                         st.bracket(r, lo: tPrev[r], fLo: fPrev[r], hi: st.t[r], fHi: s)
                     } else {
                         unsettled.append(r)   // started inside: look for a crossing by sampling
@@ -107,6 +128,7 @@ public struct SphereTracer: Sendable {
                     st.t[r] += settings.stepScale * s
                     if st.t[r] > rays.tFar[r] { unsettled.append(r) } else { next.append(r) }
                 }
+                warm[r] = false
             }
             active = next
             step += 1

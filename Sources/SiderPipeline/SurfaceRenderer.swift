@@ -1,3 +1,4 @@
+import SiderCore
 /// The differentiable renderer of the detail stage (IDR's differentiable intersection, Eq. 8).
 ///
 /// Forward: sphere-trace the rays to x̂₀ (no gradient), evaluate f_θ there for γ and ∇ₓf, take
@@ -37,11 +38,16 @@ public struct SurfaceRenderer {
         public var features: [Float]
         public var colors: [SIMD3<Float>]
         public var trace: TraceResult
+        /// Seconds spent sphere tracing (the rest of `render` is shading).
+        public var traceSeconds: Double
     }
 
     /// Forward pass over `rays` (both models keep their caches for `backward`).
-    public func render(_ rays: RaySet, geometry f: some DifferentiableSDF, shader g: some DifferentiableShader) -> Batch {
-        let trace = tracer.trace(rays, sdf: f)
+    public func render(_ rays: RaySet, geometry f: some DifferentiableSDF, shader g: some DifferentiableShader,
+                       traceHints: [Float]? = nil) -> Batch {
+        let clock = Stopwatch()
+        let trace = tracer.trace(rays, sdf: f, hints: traceHints)
+        let traceSeconds = clock.seconds
         let hits = (0..<rays.count).filter { trace.hit[$0] }
         let points = hits.map { trace.points[$0] }
         let views = hits.map { rays.directions[$0] }
@@ -57,7 +63,8 @@ public struct SurfaceRenderer {
         let colors = g.forward(points: points, normals: shaderNormals, viewDirections: views, features: shaderFeatures,
                                pixels: hits.map { rays.pixels[$0] })
         return Batch(hits: hits, points: points, viewDirections: views, normals: normals,
-                     gradients: eval.gradients, features: eval.features, colors: colors, trace: trace)
+                     gradients: eval.gradients, features: eval.features, colors: colors, trace: trace,
+                     traceSeconds: traceSeconds)
     }
 
     /// Backward pass of `render` for ∂L/∂c per hit: adds ∂L/∂ω and the fixed-x̂ part of ∂L/∂θ,

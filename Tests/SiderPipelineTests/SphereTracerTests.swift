@@ -32,6 +32,40 @@ import Geometry
         #expect(checked > 100)
     }
 
+    /// Warm starts from the previous hit: the same intersections as a cold trace with fewer
+    /// evaluations, whether the surface moved back (start outside) or forward past the window
+    /// (start inside: the ray is traced again from tNear); misses stay misses.
+    @Test func warmStartsFindTheSameHitsWithFewerEvaluations() {
+        let c = SIMD3<Float>(0.02, -0.01, 1.0)
+        let all = raysAll(depth: 0.85, margin: 0.2)
+        let first = SphereTracer().trace(all, sdf: SphereSDF(center: c, radius: 0.15))
+        let rays = all.subset((0..<all.count).filter { first.hit[$0] })   // a face crop's rays all hit
+        var settings = SphereTraceSettings()
+        settings.warmStart = 0.02
+        let warmTracer = SphereTracer(settings: settings)
+        let before = SphereTracer().trace(rays, sdf: SphereSDF(center: c, radius: 0.15))
+        let hints = before.t
+        for radius: Float in [0.15, 0.1497, 0.17] {   // unchanged, moved back 0.3 mm, forward 2 cm
+            let sdf = SphereSDF(center: c, radius: radius)
+            let cold = SphereTracer().trace(rays, sdf: sdf)
+            let warm = warmTracer.trace(rays, sdf: sdf, hints: hints)
+            #expect(warm.hit == cold.hit, "radius \(radius)")
+            for k in 0..<rays.count where cold.hit[k] {
+                guard let truth = raySphere(rays.directions[k], c, radius) else { continue }
+                let x = rays.directions[k] * truth, cosine = abs((((x - c) / radius) * rays.directions[k]).sum())
+                #expect(abs(warm.t[k] - truth) < 1e-5 + 6e-5 / cosine, "radius \(radius), ray \(k): \(warm.t[k]) vs \(truth)")
+            }
+            if radius <= 0.15 {
+                #expect(warm.evaluations * 3 < cold.evaluations * 2, "radius \(radius): \(warm.evaluations) vs \(cold.evaluations) evaluations")
+            }
+        }
+        // Without hints, or with warmStart 0, the trace is the cold one exactly.
+        let plain = warmTracer.trace(rays, sdf: SphereSDF(center: c, radius: 0.15))
+        #expect(plain.t == before.t && plain.evaluations == before.evaluations)
+        let off = SphereTracer().trace(rays, sdf: SphereSDF(center: c, radius: 0.15), hints: hints)
+        #expect(off.t == before.t)
+    }
+
     @Test func tiltedPlaneHitsAreExact() {
         var n = SIMD3<Float>(0.2, -0.1, -1); n /= (n * n).sum().squareRoot()
         let plane = PlaneSDF(normal: n, offset: -0.9)   // n·p = −0.9, about z = 0.9

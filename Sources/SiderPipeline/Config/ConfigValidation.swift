@@ -98,6 +98,7 @@ extension ReconstructionConfig {
         try check((2...4096).contains(t.samples), "detail.tracer.samples", "must be in 2…4096")
         try check((0...100).contains(t.secantSteps), "detail.tracer.secantSteps", "must be in 0…100")
         try nonNegative(t.lookBehind, "detail.tracer.lookBehind")
+        try check(t.warmStart >= 0 && t.warmStart < 1, "detail.tracer.warmStart", "must be in [0, 1)")
 
         for (key, v) in [("checkpoints.every", checkpoints.every), ("checkpoints.coarseEvery", checkpoints.coarseEvery),
                          ("checkpoints.snapshotEvery", checkpoints.snapshotEvery)] {

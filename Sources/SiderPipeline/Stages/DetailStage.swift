@@ -55,6 +55,7 @@ public final class DetailStage {
             try PNGEncoder.save(imgs.normalImage, to: progressDir.appendingPathComponent("normals_\(tag).png"))
         }
         bar?.finish(reason == .interrupted ? "interrupted (resume with --resume)" : "done")
+        if optimizer.profile.iterations > 0 { SiderLog.make("detail").info("\(optimizer.profile.summary)") }
         if !optimizer.state.nonFiniteEvents.isEmpty {
             SiderLog.make("detail").warning("non-finite losses at iterations \(optimizer.state.nonFiniteEvents); restored and halved the learning rate each time")
         }

@@ -101,6 +101,7 @@ public enum Reconstruction {
         report.nonFiniteEvents = detail.optimizer.state.nonFiniteEvents
         report.finalHitFraction = outputs.hitFraction
         report.lighting = outputs.lighting
+        report.detailProfile = detail.optimizer.profile
         report.resumed = saved != nil
         report.outputs = outputs.files + ["coarse.obj", "run.json"]
         try AtomicFile.writeJSON(report, to: out.appendingPathComponent("run.json"))

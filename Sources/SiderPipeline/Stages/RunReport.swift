@@ -62,6 +62,8 @@ public struct RunReport: Codable, Sendable {
     public var nonFiniteEvents: [Int]
     public var resumed: Bool
     public var stages: [StageTime]
+    /// The detail stage's time by phase (this process's iterations; nil before the stage).
+    public var detailProfile: DetailProfile?
     public var outputs: [String]
     /// The intrinsic shader's fitted lighting (nil for a network g_ω or an interrupted run).
     public var lighting: LightingRecord?

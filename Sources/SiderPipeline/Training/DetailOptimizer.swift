@@ -49,6 +49,10 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
     public private(set) var targetOffsets: [SIMD3<Float>]?
     /// c_gt per ray, less `targetOffsets` once taken.
     private var targets: [SIMD3<Float>]
+    /// Per ray, the distance of its last hit (NaN before one): the tracer's warm starts.
+    public private(set) var traceHints: [Float]
+    /// Time per phase over the iterations this optimiser ran (not checkpointed: timing only).
+    public private(set) var profile = DetailProfile()
 
     public init(problem: DetailProblem, geometry: F, shader: G, config: DetailStageConfig,
                 checkpoints: CheckpointConfig, seed: UInt64) throws {
@@ -58,6 +62,7 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         self.config = config
         self.checkpoints = checkpoints
         targets = problem.targets
+        traceHints = [Float](repeating: .nan, count: problem.rays.count)
         (colorTerms, geometryTerms) = try LossTerms.make(config.losses)
         renderer = SurfaceRenderer(tracer: SphereTracer(settings: config.tracer), feature: config.shader.feature,
                                    normal: config.shader.normal)
@@ -91,7 +96,18 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
     /// Computes the losses of one batch and accumulates their gradients (no optimiser step).
     public func accumulateGradients(rays batchRays: [Int], points batchPoints: [Int]) -> LossRecord {
         let rays = problem.rays.subset(batchRays)
-        let batch = renderer.render(rays, geometry: geometry, shader: shader)
+        var clock = Stopwatch()
+        let warm = config.tracer.warmStart > 0
+        let batch = renderer.render(rays, geometry: geometry, shader: shader,
+                                    traceHints: warm ? batchRays.map { traceHints[$0] } : nil)
+        if warm {
+            for (k, r) in batchRays.enumerated() { traceHints[r] = batch.trace.hit[k] ? batch.trace.t[k] : .nan }
+        }
+        profile.trace += batch.traceSeconds
+        profile.shade += clock.seconds - batch.traceSeconds
+        profile.tracedRays += rays.count
+        profile.traceEvaluations += batch.trace.evaluations
+        clock.reset()
         let h = batch.hits.count
         var values: [(weight: Float, name: String, value: Float)] = []
 
@@ -104,6 +120,8 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
             values.append((term.weight, term.name, v))
         }
         let seeds = h > 0 ? renderer.backward(batch, dColors: dColors, geometry: geometry, shader: shader) : []
+        profile.colourBackward += clock.seconds
+        clock.reset()
 
         // One f_θ pass: x̂ (for the seeds), 𝒫ᵦ, then each geometry term's own points.
         var points = PointBatch()
@@ -121,7 +139,8 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
             let v = term.accumulate(eval, extra: extra, context: context, dSDF: &dSDF, dGradients: &dGradients)
             values.append((term.weight, term.name, v))
         }
-        _ = geometry.backward(dSDF: dSDF, dFeatures: nil, dGradients: dGradients)
+        geometry.accumulateParameterGradients(dSDF: dSDF, dFeatures: nil, dGradients: dGradients)
+        profile.geometry += clock.seconds
         let total = values.dropFirst().reduce(values[0].weight * values[0].value) { $0 + $1.weight * $1.value }
         return LossRecord(iteration: state.iteration + 1, total: total,
                           terms: Dictionary(uniqueKeysWithValues: values.map { ($0.name, $0.value) }),
@@ -132,6 +151,8 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
     @discardableResult
     public func step() throws -> LossRecord {
         if let highPass = config.residualHighPass, targetOffsets == nil, state.iteration >= highPass.from {
+            let clock = Stopwatch()
+            defer { profile.highPass += clock.seconds }
             let images = FaceImages(rays: problem.rays, renderer: renderer, geometry: geometry, shader: shader)
             setTargetOffsets(ResidualHighPass.offsets(rays: problem.rays, targets: problem.targets, colors: images.colors,
                                                       hit: images.depth.map(\.isFinite), sigma: highPass.sigma))
@@ -141,6 +162,8 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         geometry.zeroGradients()
         shader.zeroGradients()
         var record = accumulateGradients(rays: rays, points: pts)
+        let stepClock = Stopwatch()
+        defer { profile.step += stepClock.seconds; profile.iterations += 1 }
         let finite = record.isFinite && geometry.gradientsAreFinite && shader.gradientsAreFinite
         switch state.nonFiniteGuard.check(finite: finite, learningRate: state.learningRateScale) {
         case .ok:
@@ -200,13 +223,20 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         var tensors = modelTensors(weightsOnly: false)
         if goodStateIteration != state.iteration { tensors += goodState.map { ("good." + $0.name, $0.values) } }
         if let targetOffsets { tensors.append(("targetOffsets", targetOffsets.flatMap { [$0.x, $0.y, $0.z] })) }
+        if config.tracer.warmStart > 0 { tensors.append(("traceHints", traceHints)) }
         return tensors
     }
 
     /// Continues from a run state and `tensors()` of a run with the same problem, models and
     /// config (the iteration limit and checkpoint cadence may differ).
     public func resume(state saved: DetailRunState, tensors: [(name: String, values: [Float])]) throws {
-        try restoreModels(tensors.filter { !$0.name.hasPrefix("good.") && $0.name != "targetOffsets" })
+        try restoreModels(tensors.filter { !$0.name.hasPrefix("good.") && $0.name != "targetOffsets" && $0.name != "traceHints" })
+        if let hints = tensors.first(where: { $0.name == "traceHints" })?.values {
+            guard hints.count == problem.rays.count else {
+                throw SiderError(.badInput, "checkpoint: traceHints has \(hints.count) values for \(problem.rays.count) rays")
+            }
+            traceHints = hints
+        }
         if let offsets = tensors.first(where: { $0.name == "targetOffsets" })?.values {
             guard offsets.count == 3 * problem.rays.count else {
                 throw SiderError(.badInput, "checkpoint: targetOffsets has \(offsets.count) values for \(problem.rays.count) rays")
@@ -233,12 +263,12 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         try shader.restoreNamedTensors(tensors)
     }
 
-    /// k distinct indices of 0..<count (all of them, shuffled, when k ≥ count), from the run's RNG.
     private func setTargetOffsets(_ offsets: [SIMD3<Float>]) {
         targetOffsets = offsets
         targets = zip(problem.targets, offsets).map { $0 - $1 }
     }
 
+    /// k distinct indices of 0..<count (all of them, shuffled, when k ≥ count), from the run's RNG.
     private func drawIndices(count: Int, k: Int) -> [Int] {
         guard count > 0, k > 0 else { return [] }
         if k >= count { return Array(0..<count) }
