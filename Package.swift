@@ -16,7 +16,7 @@ let vectorISA: [SwiftSetting] = {
           let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
           let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
     let flags = Set(line.split(separator: " ").map(String.init))
-    return ["avx2", "fma", "bmi2", "f16c", "movbe"].allSatisfy(flags.contains) ? [.unsafeFlags(["-target-cpu", "haswell"])] : []
+    return ["avx2", "fma", "bmi2", "f16c", "movbe"].allSatisfy(flags.contains) ? [.unsafeFlags(["-target-cpu", "haswell"]), .define("SIDER_FMA")] : []
     #else
     return []
     #endif

@@ -59,6 +59,38 @@ public enum Activation: Sendable, Equatable, Codable {
         }
     }
 
+    /// σ(z) only, for a forward pass no backward will follow (`MLP.forward(…, derivatives: false)`):
+    /// reads z (row stride `cols`), writes σ(z) to `a` (row stride `lda`); z is left as it is.
+    public func applyValue(rows: Int, cols: Int, z: UnsafeMutablePointer<Float>,
+                           a: UnsafeMutablePointer<Float>, lda: Int) {
+        guard case .softplus(let beta) = self else {
+            // The others cost little either way: their full pass, S written over z.
+            apply(rows: rows, cols: cols, z: z, a: a, lda: lda)
+            return
+        }
+        let zp = SendablePointer(z), ap = SendablePointer(a)
+        parallelFor(rows, minChunk: max(1, 4096 / max(cols, 1))) { range in
+            typealias V = VectorMath.V
+            let vb = V(repeating: beta), inv = V(repeating: 1 / beta), zero = V(repeating: 0)
+            for r in range {
+                let zr = zp.base + r * cols, ar = ap.base + r * lda
+                var j = 0
+                while j + 8 <= cols {
+                    let v = VectorMath.load(zr + j)
+                    let bz = vb * v
+                    let t = VectorMath.exp(bz.replacing(with: -bz, where: bz .> zero))
+                    VectorMath.store(VectorMath.madd(VectorMath.log1pUnit(t), inv, v.replacing(with: zero, where: v .< zero)), ar + j)
+                    j += 8
+                }
+                while j < cols {
+                    let v = zr[j]
+                    ar[j] = max(v, 0) + Foundation.log1p(Foundation.exp(-beta * abs(v))) / beta
+                    j += 1
+                }
+            }
+        }
+    }
+
     @inline(__always)
     func applyRow(cols: Int, z: UnsafeMutablePointer<Float>, a: UnsafeMutablePointer<Float>) {
         typealias V = VectorMath.V
@@ -74,7 +106,7 @@ public enum Activation: Sendable, Equatable, Codable {
                 let v = VectorMath.load(z + j)
                 let bz = vb * v
                 let t = VectorMath.exp(bz.replacing(with: -bz, where: bz .> zero))   // e^{−β|z|} ∈ (0, 1]
-                let sp = v.replacing(with: zero, where: v .< zero) + VectorMath.log1pUnit(t) * inv
+                let sp = VectorMath.madd(VectorMath.log1pUnit(t), inv, v.replacing(with: zero, where: v .< zero))
                 let r = one / (one + t)
                 let s = r.replacing(with: t * r, where: v .< zero)   // sigmoid(βz)
                 VectorMath.store(sp, a + j)

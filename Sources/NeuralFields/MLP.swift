@@ -70,6 +70,8 @@ public final class MLP: @unchecked Sendable {
     private let ones: FloatBuffer
     private(set) var rows = 0
     private var gradientPathValid = false
+    /// The last forward kept σ' (S_l): backward and the input gradient may run.
+    private var derivativesValid = false
 
     public init(config: MLPConfig, name: String, store: ParameterStore) {
         self.config = config
@@ -122,10 +124,13 @@ public final class MLP: @unchecked Sendable {
     }
 
     /// Y = MLP(E) for the first `rows` rows of `input`.
-    public func forward(rows n: Int) {
+    /// `derivatives` false: σ' is not kept (a forward no backward or input gradient will follow,
+    /// such as the sphere tracer's SDF values); `backward` then refuses to run.
+    public func forward(rows n: Int, derivatives: Bool = true) {
         syncWeights()
         rows = n
         gradientPathValid = false
+        derivativesValid = derivatives
         let last = layers.count - 1
         for l in 0...last {
             if config.skips.contains(l), l > 0 {
@@ -133,16 +138,19 @@ public final class MLP: @unchecked Sendable {
                                  into: u[l].base + outDims[l - 1], ldd: inDims[l])
             }
             layers[l].forward(u[l].base, ldu: inDims[l], rows: n, z: s[l].base)
-            if l < last {
-                config.activation.apply(rows: n, cols: outDims[l], z: s[l].base, a: u[l + 1].base, lda: inDims[l + 1])
+            let act = l < last ? config.activation : config.outputActivation
+            let a = l < last ? u[l + 1].base : y.base, lda = l < last ? inDims[l + 1] : config.output
+            if derivatives {
+                act.apply(rows: n, cols: outDims[l], z: s[l].base, a: a, lda: lda)
             } else {
-                config.outputActivation.apply(rows: n, cols: outDims[l], z: s[l].base, a: y.base, lda: config.output)
+                act.applyValue(rows: n, cols: outDims[l], z: s[l].base, a: a, lda: lda)
             }
         }
     }
 
     /// Ge = ∂y₀/∂E for the rows of the last `forward` (needs `prepare(…, inputGradient: true)`).
     public func firstOutputInputGradient() {
+        precondition(derivativesValid, "MLP: input gradient after a forward without derivatives")
         let n = rows, last = layers.count - 1, di = config.input
         let p = scratchP.base
         // P_last = c·W_last[0, :] in every row.
@@ -174,6 +182,7 @@ public final class MLP: @unchecked Sendable {
     /// (N×input; the second-order part through the encoding is the caller's).
     @discardableResult
     public func backward(dY: UnsafePointer<Float>?, barGe: UnsafePointer<Float>?) -> UnsafeMutablePointer<Float> {
+        precondition(derivativesValid, "MLP: backward after a forward without derivatives")
         let n = rows, last = layers.count - 1, di = config.input
         let hasSecond = barGe != nil && gradientPathValid
         for l in 0...last { d[l].zero(n * outDims[l]) }

@@ -154,13 +154,15 @@ public final class SDFNetwork: @unchecked Sendable {
     }
 
     /// Evaluates f_θ at `count` points (x, y, z interleaved) and, if `gradient`, ∇ₓf.
-    public func forward(points x: UnsafePointer<Float>, count n: Int, gradient: Bool) {
+    /// `derivatives` false (values only, no backward to follow) skips keeping σ'.
+    public func forward(points x: UnsafePointer<Float>, count n: Int, gradient: Bool, derivatives: Bool = true) {
+        precondition(derivatives || !gradient, "∇ₓf needs the derivatives")
         prepare(rows: n, gradient: gradient)
         count = n
         points.base.update(from: x, count: 3 * n)
         let d0 = encoding.outputDimension
         encoding.encode(points.base, rows: n, into: mlp.input, lde: d0)
-        mlp.forward(rows: n)
+        mlp.forward(rows: n, derivatives: derivatives)
         hasGradient = gradient
         if gradient {
             mlp.firstOutputInputGradient()
@@ -214,7 +216,7 @@ public final class SDFNetwork: @unchecked Sendable {
         while start < pts.count {
             let n = min(chunk, pts.count - start)
             for i in 0..<n { flat[3 * i] = pts[start + i].x; flat[3 * i + 1] = pts[start + i].y; flat[3 * i + 2] = pts[start + i].z }
-            flat.withUnsafeBufferPointer { forward(points: $0.baseAddress!, count: n, gradient: false) }
+            flat.withUnsafeBufferPointer { forward(points: $0.baseAddress!, count: n, gradient: false, derivatives: false) }
             for i in 0..<n { out[start + i] = sdf(i) }
             start += n
         }

@@ -10,6 +10,17 @@
 public enum VectorMath {
     public typealias V = SIMD8<Float>
 
+    /// a·b + c: one fused multiply–add per lane where the build targets FMA (`SIDER_FMA`, set by
+    /// Package.swift with AVX2), else a multiply and an add (a fused one would be a libm call).
+    @inlinable @inline(__always)
+    public static func madd(_ a: V, _ b: V, _ c: V) -> V {
+        #if SIDER_FMA
+        return c.addingProduct(a, b)
+        #else
+        return a * b + c
+        #endif
+    }
+
     @inlinable @inline(__always)
     public static func exp(_ x: V) -> V {
         // (selects, not clamped(): the generic pointwiseMin/Max are not inlined)
@@ -21,13 +32,13 @@ public enum VectorMath {
         let k = t - magic
         let r = xc - k * V(repeating: 0.693145751953125) - k * V(repeating: 1.428606765330187e-06)
         var p = V(repeating: 1.0 / 5040.0)
-        p = p * r + V(repeating: 1.0 / 720.0)
-        p = p * r + V(repeating: 1.0 / 120.0)
-        p = p * r + V(repeating: 1.0 / 24.0)
-        p = p * r + V(repeating: 1.0 / 6.0)
-        p = p * r + V(repeating: 0.5)
-        p = p * r + V(repeating: 1.0)
-        p = p * r + V(repeating: 1.0)
+        p = madd(p, r, V(repeating: 1.0 / 720.0))
+        p = madd(p, r, V(repeating: 1.0 / 120.0))
+        p = madd(p, r, V(repeating: 1.0 / 24.0))
+        p = madd(p, r, V(repeating: 1.0 / 6.0))
+        p = madd(p, r, V(repeating: 0.5))
+        p = madd(p, r, V(repeating: 1.0))
+        p = madd(p, r, V(repeating: 1.0))
         let bits = unsafeBitCast(t, to: SIMD8<UInt32>.self)
         let scaleBits = (bits &<< 23) &+ SIMD8<UInt32>(repeating: 0x3F80_0000)
         return p * unsafeBitCast(scaleBits, to: V.self)
@@ -39,11 +50,11 @@ public enum VectorMath {
         let s = t / (V(repeating: 2.0) + t)
         let s2 = s * s
         var p = V(repeating: 1.0 / 11.0)
-        p = p * s2 + V(repeating: 1.0 / 9.0)
-        p = p * s2 + V(repeating: 1.0 / 7.0)
-        p = p * s2 + V(repeating: 1.0 / 5.0)
-        p = p * s2 + V(repeating: 1.0 / 3.0)
-        p = p * s2 + V(repeating: 1.0)
+        p = madd(p, s2, V(repeating: 1.0 / 9.0))
+        p = madd(p, s2, V(repeating: 1.0 / 7.0))
+        p = madd(p, s2, V(repeating: 1.0 / 5.0))
+        p = madd(p, s2, V(repeating: 1.0 / 3.0))
+        p = madd(p, s2, V(repeating: 1.0))
         return V(repeating: 2.0) * s * p
     }
 
@@ -57,12 +68,12 @@ public enum VectorMath {
             - k * V(repeating: 7.54978995489188216e-8)
         let z = r * r
         var ps = V(repeating: -1.9515295891e-4)
-        ps = ps * z + V(repeating: 8.3321608736e-3)
-        ps = ps * z + V(repeating: -1.6666654611e-1)
+        ps = madd(ps, z, V(repeating: 8.3321608736e-3))
+        ps = madd(ps, z, V(repeating: -1.6666654611e-1))
         let sr = ps * z * r + r
         var pc = V(repeating: 2.443315711809948e-5)
-        pc = pc * z + V(repeating: -1.388731625493765e-3)
-        pc = pc * z + V(repeating: 4.166664568298827e-2)
+        pc = madd(pc, z, V(repeating: -1.388731625493765e-3))
+        pc = madd(pc, z, V(repeating: 4.166664568298827e-2))
         let cr = pc * z * z - V(repeating: 0.5) * z + V(repeating: 1)
         let q = unsafeBitCast(t, to: SIMD8<UInt32>.self) & SIMD8<UInt32>(repeating: 3)
         let odd = (q & SIMD8<UInt32>(repeating: 1)) .!= SIMD8<UInt32>(repeating: 0)

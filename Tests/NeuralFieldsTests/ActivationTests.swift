@@ -59,6 +59,12 @@ import SiderCore
         z.withUnsafeMutableBufferPointer { zp in
             a.withUnsafeMutableBufferPointer { ap in act.apply(rows: 1, cols: cols, z: zp.baseAddress!, a: ap.baseAddress!, lda: cols) }
         }
+        // The value-only pass (no backward to follow) gives the same σ(z), bit for bit.
+        var zv = z0, av = [Float](repeating: -1, count: cols)
+        zv.withUnsafeMutableBufferPointer { zp in
+            av.withUnsafeMutableBufferPointer { ap in act.applyValue(rows: 1, cols: cols, z: zp.baseAddress!, a: ap.baseAddress!, lda: cols) }
+        }
+        #expect(av == a)
         let h: Double = 1e-4
         for j in 0..<cols {
             let zd = Double(z0[j])
