@@ -57,6 +57,8 @@ public struct TraceResult: Sendable {
     public var points: [SIMD3<Float>]
     /// Number of points f was evaluated at, in total (a cost measure).
     public var evaluations: Int
+    /// Rays that sphere tracing did not settle and the sampling search took over (a cost measure).
+    public var sampledRays: Int = 0
 
     public var hitCount: Int { hit.reduce(0) { $0 + ($1 ? 1 : 0) } }
 }
@@ -66,8 +68,8 @@ public struct TraceResult: Sendable {
 /// 1. Sphere tracing from tNear: t ← t + stepScale·f(o + t·v) until |f| < threshold. A step that
 ///    lands on f < 0 has crossed the surface: [t_prev, t] is a bracket (f > 0 at one end, < 0 at the other).
 ///    Warm start (`hints`, `warmStart` > 0): a ray with a finite hint t_h starts at
-///    max(tNear, t_h − warmStart·(tFar − tNear)); if its first point is inside (f < 0) it starts
-///    again from tNear. Between iterations the surface moves far less than that window, so most
+///    t_h − warmStart·(tFar − tNear) (if that lies within the look-behind interval and [tNear, tFar]);
+///    if its first point is inside (f < 0) it starts again from tNear. Between iterations the surface moves far less than that window, so most
 ///    rays settle in a step or two; the cost is that a crossing in front of the window whose
 ///    surface is left again before it (a sheet thinner than the window) is not seen.
 /// 2. Rays that neither converged nor bracketed within `maxSteps`, or that left [tNear, tFar], are
@@ -94,8 +96,10 @@ public struct SphereTracer: Sendable {
         if let hints, settings.warmStart > 0 {
             precondition(hints.count == n, "one hint per ray")
             for r in 0..<n where hints[r].isFinite {
-                let start = hints[r] - settings.warmStart * (rays.tFar[r] - rays.tNear[r])
-                if start > rays.tNear[r], start < rays.tFar[r] { st.t[r] = start; warm[r] = true }
+                let length = rays.tFar[r] - rays.tNear[r]
+                let start = hints[r] - settings.warmStart * length
+                // (a hit the look-behind search found lies in front of tNear: start there too)
+                if start > rays.tNear[r] - settings.lookBehind * length, start < rays.tFar[r] { st.t[r] = start; warm[r] = true }
             }
         }
 
@@ -163,7 +167,7 @@ public struct SphereTracer: Sendable {
         }
 
         let points = (0..<n).map { rays.directions[$0] * st.t[$0] }
-        return TraceResult(hit: st.hit, t: st.t, points: points, evaluations: st.evaluations)
+        return TraceResult(hit: st.hit, t: st.t, points: points, evaluations: st.evaluations, sampledRays: unsettled.count)
     }
 
     /// One trace's per-ray state: current t, hit flags and + → − brackets [lo, hi] with f there.

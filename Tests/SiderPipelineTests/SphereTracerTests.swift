@@ -66,6 +66,23 @@ import Geometry
         #expect(off.t == before.t)
     }
 
+    /// A hit the look-behind search found (the surface in front of tNear) is a warm start too:
+    /// the same hit, without the two 64-sample searches.
+    @Test func warmStartsInFrontOfTheInterval() {
+        let c = SIMD3<Float>(0.02, -0.01, 1.0), sdf = SphereSDF(center: c, radius: 0.15)
+        let all = raysAll(depth: 0.95, margin: 0.05)   // tNear 0.9: inside the sphere (front at ≈ 0.85)
+        let first = SphereTracer().trace(all, sdf: sdf)
+        let rays = all.subset((0..<all.count).filter { first.hit[$0] && first.t[$0] < all.tNear[$0] })
+        #expect(rays.count > 50)
+        var settings = SphereTraceSettings()
+        settings.warmStart = 0.02
+        let cold = SphereTracer().trace(rays, sdf: sdf)
+        let warm = SphereTracer(settings: settings).trace(rays, sdf: sdf, hints: cold.t)
+        #expect(warm.hit == cold.hit && cold.sampledRays == rays.count && warm.sampledRays == 0)
+        #expect(warm.evaluations * 4 < cold.evaluations, "\(warm.evaluations) vs \(cold.evaluations) evaluations")
+        for k in 0..<rays.count { #expect(abs(warm.t[k] - cold.t[k]) < 5e-4) }
+    }
+
     @Test func tiltedPlaneHitsAreExact() {
         var n = SIMD3<Float>(0.2, -0.1, -1); n /= (n * n).sum().squareRoot()
         let plane = PlaneSDF(normal: n, offset: -0.9)   // n·p = −0.9, about z = 0.9

@@ -107,6 +107,7 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         profile.shade += clock.seconds - batch.traceSeconds
         profile.tracedRays += rays.count
         profile.traceEvaluations += batch.trace.evaluations
+        profile.sampledRays += batch.trace.sampledRays
         clock.reset()
         let h = batch.hits.count
         var values: [(weight: Float, name: String, value: Float)] = []

@@ -20,6 +20,8 @@ public struct DetailProfile: Codable, Sendable, Equatable {
     /// Rays traced and f evaluations the tracer made for them.
     public var tracedRays = 0
     public var traceEvaluations = 0
+    /// Traced rays that sphere tracing left to the sampling search.
+    public var sampledRays = 0
 
     public init() {}
 
@@ -30,7 +32,8 @@ public struct DetailProfile: Codable, Sendable, Equatable {
     public var summary: String {
         let n = Double(max(iterations, 1))
         func ms(_ s: Double) -> String { String(format: "%.1f", 1000 * s / n) }
-        return "per iteration: trace \(ms(trace)) ms (\(String(format: "%.1f", evaluationsPerRay)) evaluations/ray), "
+        return "per iteration: trace \(ms(trace)) ms (\(String(format: "%.1f", evaluationsPerRay)) evaluations/ray, "
+            + String(format: "%.1f", 100 * Double(sampledRays) / Double(max(tracedRays, 1))) + " % sampled), "
             + "shade \(ms(shade)) ms, colour backward \(ms(colourBackward)) ms, geometry \(ms(geometry)) ms, step \(ms(step)) ms"
             + (highPass > 0 ? String(format: "; high-pass render %.2f s", highPass) : "")
     }
