@@ -24,6 +24,11 @@ public enum BLAS {
 
     public static var threads: Int { Int(openblas_get_num_threads()) }
 
+    /// The kernel family OpenBLAS runs ("Haswell", "SkylakeX", …; `OPENBLAS_CORETYPE` forces one)
+    /// and its build configuration: what a benchmark ran.
+    public static var coreName: String { openblas_get_corename().map { String(cString: $0) } ?? "unknown" }
+    public static var buildConfig: String { openblas_get_config().map { String(cString: $0) } ?? "unknown" }
+
     /// Runs `body` with OpenBLAS on one thread: for callers that spread their own products across
     /// the cores, and for reproducible results — OpenBLAS splits a product differently for each
     /// thread count, so its sums (and results, in the last bits) depend on that count.

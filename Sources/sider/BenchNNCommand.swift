@@ -25,6 +25,8 @@ struct BenchNN: ParsableCommand {
         try reportingErrors {
             guard points > 0, runs > 0 else { throw SiderError(.badInput, "--points and --runs must be positive") }
             print("nn benchmark: \(points) points/batch, \(runs) runs, \(Parallel.workerCount) worker thread(s), BLAS threads \(BLAS.threads)")
+            let env = ProcessInfo.processInfo.environment
+            print("OpenBLAS kernel \(BLAS.coreName) (\(BLAS.buildConfig)); OPENBLAS_CORETYPE=\(env["OPENBLAS_CORETYPE"] ?? "unset"), OPENBLAS_L2_SIZE=\(env["OPENBLAS_L2_SIZE"] ?? "unset")")
             let sgemm = Self.sgemmGFLOPS(n: 2048, runs: runs)
             print(String(format: "cblas_sgemm 2048³: %.1f GFLOP/s", sgemm))
             for name in presets.split(separator: ",") {
