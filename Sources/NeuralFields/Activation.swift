@@ -48,51 +48,21 @@ public enum Activation: Sendable, Equatable, Codable {
 
     /// For rows 0..<rows: reads z from `z` (row stride `cols`), writes σ(z) to `a` (row stride
     /// `lda`) and σ'(z) over `z` in place. Vectorised and spread across the cores.
+    /// `derivatives` false (a forward no backward will follow, `MLP.forward(…, derivatives:
+    /// false)`): the softplus skips σ' and leaves z as it is; the others cost little either way.
     public func apply(rows: Int, cols: Int, z: UnsafeMutablePointer<Float>,
-                      a: UnsafeMutablePointer<Float>, lda: Int) {
+                      a: UnsafeMutablePointer<Float>, lda: Int, derivatives: Bool = true) {
         let zp = SendablePointer(z), ap = SendablePointer(a)
         let act = self
         parallelFor(rows, minChunk: max(1, 4096 / max(cols, 1))) { range in
             for r in range {
-                act.applyRow(cols: cols, z: zp.base + r * cols, a: ap.base + r * lda)
-            }
-        }
-    }
-
-    /// σ(z) only, for a forward pass no backward will follow (`MLP.forward(…, derivatives: false)`):
-    /// reads z (row stride `cols`), writes σ(z) to `a` (row stride `lda`); z is left as it is.
-    public func applyValue(rows: Int, cols: Int, z: UnsafeMutablePointer<Float>,
-                           a: UnsafeMutablePointer<Float>, lda: Int) {
-        guard case .softplus(let beta) = self else {
-            // The others cost little either way: their full pass, S written over z.
-            apply(rows: rows, cols: cols, z: z, a: a, lda: lda)
-            return
-        }
-        let zp = SendablePointer(z), ap = SendablePointer(a)
-        parallelFor(rows, minChunk: max(1, 4096 / max(cols, 1))) { range in
-            typealias V = VectorMath.V
-            let vb = V(repeating: beta), inv = V(repeating: 1 / beta), zero = V(repeating: 0)
-            for r in range {
-                let zr = zp.base + r * cols, ar = ap.base + r * lda
-                var j = 0
-                while j + 8 <= cols {
-                    let v = VectorMath.load(zr + j)
-                    let bz = vb * v
-                    let t = VectorMath.exp(bz.replacing(with: -bz, where: bz .> zero))
-                    VectorMath.store(VectorMath.madd(VectorMath.log1pUnit(t), inv, v.replacing(with: zero, where: v .< zero)), ar + j)
-                    j += 8
-                }
-                while j < cols {
-                    let v = zr[j]
-                    ar[j] = max(v, 0) + Foundation.log1p(Foundation.exp(-beta * abs(v))) / beta
-                    j += 1
-                }
+                act.applyRow(cols: cols, z: zp.base + r * cols, a: ap.base + r * lda, derivatives: derivatives)
             }
         }
     }
 
     @inline(__always)
-    func applyRow(cols: Int, z: UnsafeMutablePointer<Float>, a: UnsafeMutablePointer<Float>) {
+    func applyRow(cols: Int, z: UnsafeMutablePointer<Float>, a: UnsafeMutablePointer<Float>, derivatives: Bool) {
         typealias V = VectorMath.V
         switch self {
         case .identity:
@@ -107,17 +77,18 @@ public enum Activation: Sendable, Equatable, Codable {
                 let bz = vb * v
                 let t = VectorMath.exp(bz.replacing(with: -bz, where: bz .> zero))   // e^{−β|z|} ∈ (0, 1]
                 let sp = VectorMath.madd(VectorMath.log1pUnit(t), inv, v.replacing(with: zero, where: v .< zero))
-                let r = one / (one + t)
-                let s = r.replacing(with: t * r, where: v .< zero)   // sigmoid(βz)
                 VectorMath.store(sp, a + j)
-                VectorMath.store(s, z + j)
+                if derivatives {
+                    let r = one / (one + t)
+                    VectorMath.store(r.replacing(with: t * r, where: v .< zero), z + j)   // sigmoid(βz)
+                }
                 j += 8
             }
             while j < cols {
                 let v = z[j]
                 let t = Foundation.exp(-beta * abs(v))
                 a[j] = max(v, 0) + Foundation.log1p(t) / beta
-                z[j] = v >= 0 ? 1 / (1 + t) : t / (1 + t)
+                if derivatives { z[j] = v >= 0 ? 1 / (1 + t) : t / (1 + t) }
                 j += 1
             }
         case .tanh:

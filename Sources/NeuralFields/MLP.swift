@@ -140,11 +140,7 @@ public final class MLP: @unchecked Sendable {
             layers[l].forward(u[l].base, ldu: inDims[l], rows: n, z: s[l].base)
             let act = l < last ? config.activation : config.outputActivation
             let a = l < last ? u[l + 1].base : y.base, lda = l < last ? inDims[l + 1] : config.output
-            if derivatives {
-                act.apply(rows: n, cols: outDims[l], z: s[l].base, a: a, lda: lda)
-            } else {
-                act.applyValue(rows: n, cols: outDims[l], z: s[l].base, a: a, lda: lda)
-            }
+            act.apply(rows: n, cols: outDims[l], z: s[l].base, a: a, lda: lda, derivatives: derivatives)
         }
     }
 

@@ -24,7 +24,8 @@ public struct SphereTraceSettings: Codable, Sendable, Equatable {
     /// [tNear − lookBehind·(tFar − tNear), tNear]. 0: such a ray misses.
     public var lookBehind: Float = 1
     /// With a hint t_h (the ray's previous hit), tracing starts at t_h − warmStart·(tFar − tNear)
-    /// (not before tNear); a ray found inside there starts again from tNear. 0: always from tNear.
+    /// (within [tNear − lookBehind·(tFar − tNear), tFar]); a ray found inside there starts again
+    /// from tNear. 0: always from tNear.
     public var warmStart: Float = 0
 
     public init() {}
@@ -69,9 +70,10 @@ public struct TraceResult: Sendable {
 ///    lands on f < 0 has crossed the surface: [t_prev, t] is a bracket (f > 0 at one end, < 0 at the other).
 ///    Warm start (`hints`, `warmStart` > 0): a ray with a finite hint t_h starts at
 ///    t_h − warmStart·(tFar − tNear) (if that lies within the look-behind interval and [tNear, tFar]);
-///    if its first point is inside (f < 0) it starts again from tNear. Between iterations the surface moves far less than that window, so most
-///    rays settle in a step or two; the cost is that a crossing in front of the window whose
-///    surface is left again before it (a sheet thinner than the window) is not seen.
+///    if its first point is inside (f < 0) it starts again from tNear. Between iterations the
+///    surface moves far less than that window, so most rays settle in a step or two; the cost is
+///    that a crossing in front of the window whose surface is left again before it (a sheet
+///    thinner than the window) is not seen.
 /// 2. Rays that neither converged nor bracketed within `maxSteps`, or that left [tNear, tFar], are
 ///    sampled at `samples` uniform t in [tNear, tFar]; the first consecutive pair with f > 0 then
 ///    f ≤ 0 is the bracket.

@@ -62,7 +62,7 @@ import SiderCore
         // The value-only pass (no backward to follow) gives the same σ(z), bit for bit.
         var zv = z0, av = [Float](repeating: -1, count: cols)
         zv.withUnsafeMutableBufferPointer { zp in
-            av.withUnsafeMutableBufferPointer { ap in act.applyValue(rows: 1, cols: cols, z: zp.baseAddress!, a: ap.baseAddress!, lda: cols) }
+            av.withUnsafeMutableBufferPointer { ap in act.apply(rows: 1, cols: cols, z: zp.baseAddress!, a: ap.baseAddress!, lda: cols, derivatives: false) }
         }
         #expect(av == a)
         let h: Double = 1e-4

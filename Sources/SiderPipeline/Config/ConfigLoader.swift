@@ -12,9 +12,7 @@ import SiderCore
 public enum ConfigLoader {
     /// Loads `url` with its `extends` chain, applies `overrides`, checks and decodes.
     public static func load(_ url: URL, overrides: [String] = []) throws -> ReconstructionConfig {
-        var object = try resolve(url, depth: 0)
-        for o in overrides { try apply(override: o, to: &object) }
-        return try decode(object, source: url.lastPathComponent)
+        try load(try AtomicFile.read(url), as: url, overrides: overrides)
     }
 
     /// Loads a config held in memory as if it were the file `url` (its `extends` resolve

@@ -231,7 +231,7 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
     /// Continues from a run state and `tensors()` of a run with the same problem, models and
     /// config (the iteration limit and checkpoint cadence may differ).
     public func resume(state saved: DetailRunState, tensors: [(name: String, values: [Float])]) throws {
-        try restoreModels(tensors.filter { !$0.name.hasPrefix("good.") && $0.name != "targetOffsets" && $0.name != "traceHints" })
+        try restoreModels(tensors.filter { !$0.name.hasPrefix("good.") && !Self.runTensors.contains($0.name) })
         if let hints = tensors.first(where: { $0.name == "traceHints" })?.values {
             guard hints.count == problem.rays.count else {
                 throw SiderError(.badInput, "checkpoint: traceHints has \(hints.count) values for \(problem.rays.count) rays")
@@ -254,6 +254,9 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
             goodStateIteration = nil
         }
     }
+
+    /// Checkpoint tensors of the run rather than of a model.
+    private static var runTensors: Set<String> { ["targetOffsets", "traceHints"] }
 
     private func modelTensors(weightsOnly: Bool) -> [(name: String, values: [Float])] {
         geometry.namedTensors(weightsOnly: weightsOnly) + shader.namedTensors(weightsOnly: weightsOnly)

@@ -28,12 +28,15 @@ public struct DetailProfile: Codable, Sendable, Equatable {
     /// Mean f evaluations per traced ray.
     public var evaluationsPerRay: Double { tracedRays > 0 ? Double(traceEvaluations) / Double(tracedRays) : 0 }
 
+    /// Fraction of traced rays left to the sampling search.
+    public var sampledFraction: Double { tracedRays > 0 ? Double(sampledRays) / Double(tracedRays) : 0 }
+
     /// One line: milliseconds per iteration by phase.
     public var summary: String {
         let n = Double(max(iterations, 1))
         func ms(_ s: Double) -> String { String(format: "%.1f", 1000 * s / n) }
         return "per iteration: trace \(ms(trace)) ms (\(String(format: "%.1f", evaluationsPerRay)) evaluations/ray, "
-            + String(format: "%.1f", 100 * Double(sampledRays) / Double(max(tracedRays, 1))) + " % sampled), "
+            + String(format: "%.1f", 100 * sampledFraction) + " % sampled), "
             + "shade \(ms(shade)) ms, colour backward \(ms(colourBackward)) ms, geometry \(ms(geometry)) ms, step \(ms(step)) ms"
             + (highPass > 0 ? String(format: "; high-pass render %.2f s", highPass) : "")
     }
