@@ -32,12 +32,7 @@ public enum DetailedSurface {
         base.normals = nil
         base.uvs = nil
         for _ in 0..<max(0, subdivisions) { base = base.subdividedMidpoint() }
-        var normals = base.vertexNormals()
-        // Outward = away from the vertex centroid for most vertices (for a face mask, which bulges
-        // towards the camera, that is towards the camera).
-        let centroid = base.vertices.reduce(SIMD3<Float>.zero, +) / Float(max(1, base.vertices.count))
-        let facing = zip(base.vertices, normals).reduce(Float(0)) { $0 + ((($1.0 - centroid) * $1.1).sum() > 0 ? 1 : -1) }
-        if facing < 0 { normals = normals.map { -$0 } }
+        let normals = base.outwardVertexNormals()
 
         let n = base.vertices.count, k = max(2, samples)
         let t0 = -searchLength, dt = 2 * searchLength / Float(k - 1)

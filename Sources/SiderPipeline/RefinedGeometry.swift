@@ -3,15 +3,22 @@
 ///   f_θ(x) = f_c(x) + δ(x),   γ(x) = γ_c(x),   ∇ₓf_θ = ∇ₓf_c + ∇ₓδ,
 /// with θ = (θ_c, θ_δ). Without δ this is f_c itself (the paper's Sect. 3.3 refines the coarse
 /// network). With δ the high frequencies the photo asks for live in δ's encoding while γ, which
-/// g_ω reads, stays the smooth coarse one. Parameter groups: "f_c", and "delta" when δ exists.
+/// g_ω reads, stays the smooth coarse one. f_c is the coarse stage's network (group "f_c") or
+/// the prior's own distance field (`PriorDistanceField`, no parameters); "delta" when δ exists.
 public final class RefinedGeometry: DifferentiableSDF {
-    public let coarse: NetworkGeometry
+    public let coarse: any DifferentiableSDF
     public let detail: NetworkGeometry?
 
-    public init(coarse: NetworkGeometry, detail: NetworkGeometry? = nil) {
+    public init(coarse: any DifferentiableSDF, detail: NetworkGeometry? = nil) {
         self.coarse = coarse
         self.detail = detail
     }
+
+    /// f_c as a network (nil: the prior's distance field).
+    public var coarseNetwork: NetworkGeometry? { coarse as? NetworkGeometry }
+
+    /// Whether f_c stays as the coarse stage left it: no parameters, or all of them frozen.
+    public var coarseIsFixed: Bool { coarse.parameterGroups.allSatisfy(\.isFrozen) }
 
     public var parameterGroups: [any ParameterGroup] { coarse.parameterGroups + (detail?.parameterGroups ?? []) }
 

@@ -90,6 +90,10 @@ import SiderCore
             (load("fast.json", ["detail.raysPerBatch=-5"]), "detail.raysPerBatch must be in"),
             (load("fast.json", ["detail.losses.smoothness.wieght=1"]), "unknown key detail.losses.smoothness.wieght"),
             (load("fast.json", ["noequals"]), "expected key.path=value"),
+            (load("fast.json", ["coarse.steps=10"]), "coarse.steps must be 0 with coarse.priorGrid"),
+            (load("fast.json", ["coarse.priorGrid.spacing=0.0001"]), "coarse.priorGrid.spacing must be in 0.0005…0.05"),
+            (load("fast.json", ["coarse.priorGrid.bandCells=2"]), "coarse.priorGrid.bandCells must be in 4…16"),
+            (load("fast.json", ["detail.shader.feature=true"]), "detail.shader.feature must be false with coarse.priorGrid"),
             (Self.message { try ConfigLoader.shipped("nonesuch") }, "unknown preset 'nonesuch'"),
         ]
         for (message, expected) in cases {

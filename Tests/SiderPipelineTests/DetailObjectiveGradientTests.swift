@@ -146,7 +146,7 @@ import SiderCore
         #expect(Set(record.terms.keys) == (colourOnly ? [colourName] : [colourName, "sdf", "eikonal", "smoothness"]))
         var failures: [String] = []
         let stores: [(String, ParameterStore, Bool)] =
-            [("f_c", geometry.coarse.network.store, config.detail.optimizer.groups["f_c"]?.frozen ?? false)]
+            (geometry.coarseNetwork.map { [("f_c", $0.network.store, config.detail.optimizer.groups["f_c"]?.frozen ?? false)] } ?? [])
             + (geometry.detail.map { [("delta", $0.network.store, false)] } ?? []) + shaderStores.map { ($0.0, $0.1, false) }
         let grads = stores.map { $0.1.gradArray }
         for ((name, store, frozen), grad) in zip(stores, grads) {
@@ -203,8 +203,8 @@ import SiderCore
         }
     }
 
-    /// The intrinsic designs (fast: f_c frozen, δ, albedo × SH light with the skin blend;
-    /// paper-intrinsic: f_c refined): the colour term now reaches f_θ through n by ∂S/∂n and
+    /// The intrinsic designs (fast: f_c the prior's distance field, δ, albedo × SH light with the
+    /// skin blend; paper-intrinsic: f_c refined): the colour term now reaches f_θ through n by ∂S/∂n and
     /// through x̂ by the albedo's encoding; every albedo and light block is checked too.
     @Test(arguments: ["fast", "paper-intrinsic"])
     func intrinsicDesignObjectiveMatchesFiniteDifferences(_ name: String) throws {
@@ -221,9 +221,18 @@ import SiderCore
             config.detail.shader.intrinsic?.specular = SpecularLobeConfig(strength: 0.1, shininess: 2)
         }
         let intrinsicConfig = try #require(config.detail.shader.intrinsic)
-        let fc = Self.shrunk(config.coarse.network, hidden: [40, 40, 40], skips: [2], features: 4)
-        let coarse = NetworkGeometry(network: SDFNetwork(config: fc, seed: 1), frame: Self.frame, group: "f_c")
-        Self.perturb(coarse.network.store, 0.02, seed: 4)
+        let coarse: any DifferentiableSDF
+        if let grid = config.coarse.priorGrid {
+            // The prior's distance field of a sphere of f_c's initial radius: the colour term's
+            // path through x̂(θ) then runs through the spline's Hessian (∂n/∂x̂ of f_c).
+            let sphere = TriangleMesh.icosphere(subdivisions: 3, radius: 0.6 * Self.frame.scale, center: Self.frame.center)
+            coarse = try PriorDistanceField(mesh: sphere, config: grid, thickness: 0.02 * sphere.boundingBox.diagonal)
+        } else {
+            let fc = Self.shrunk(config.coarse.network, hidden: [40, 40, 40], skips: [2], features: 4)
+            let network = NetworkGeometry(network: SDFNetwork(config: fc, seed: 1), frame: Self.frame, group: "f_c")
+            Self.perturb(network.network.store, 0.02, seed: 4)
+            coarse = network
+        }
         let delta = try config.detail.geometry.delta.map { c -> NetworkGeometry in
             let dc = Self.shrunk(c, hidden: [16, 16], skips: [], features: 0)
             let d = NetworkGeometry(network: SDFNetwork(config: dc, seed: 2), frame: Self.frame, group: "delta")

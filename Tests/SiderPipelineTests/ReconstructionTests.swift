@@ -13,9 +13,7 @@ import SiderPipeline
         p.crop.size = 64
         p.crop.erosion = 1
         p.output.meshSubdivisions = 1
-        // Enough steps for f_θ to hold the ε-shell (after 30 its zero set is still the sphere
-        // itself, which detailed.obj would place ε/2 inside).
-        p.coarse.steps = 100
+        // f_c is the prior's distance field (no coarse steps).
         p.coarse.poolSize = 4000
         p.coarse.batchSize = 1024
         p.coarse.learningRate = .warmupCosine(1e-2, end: 1e-3, warmup: 3)
@@ -26,6 +24,17 @@ import SiderPipeline
         p.checkpoints.every = 4
         p.checkpoints.coarseEvery = 30
         p.checkpoints.snapshotEvery = 6
+        return p
+    }
+
+    /// The same with f_c a network (fast-network's design with fast's shader): enough coarse
+    /// steps for f_θ to hold the ε-shell (after 30 its zero set is still the sphere itself,
+    /// which detailed.obj would place ε/2 inside).
+    static func tinyNetworkConfig() -> ReconstructionConfig {
+        var p = tinyConfig()
+        p.coarse.priorGrid = nil
+        p.coarse.steps = 100
+        p.detail.optimizer.groups["f_c"] = ParameterGroupConfig(frozen: true, startIteration: 0)
         return p
     }
 
@@ -124,23 +133,7 @@ import SiderPipeline
 
         // Interrupted in the detail stage before iteration 8 (7 done: between checkpoints and
         // good states), then resumed: the same loss curve and byte-identical outputs.
-        let steps = Self.tinyConfig().coarse.steps
-        for (stop, stage) in [(steps + 7, "detail"), (45, "coarse")] {
-            let dir2 = Self.temporary()
-            defer { try? FileManager.default.removeItem(at: dir2) }
-            var split = Self.options(dir2)
-            var calls = 0
-            split.shouldStop = { calls += 1; return calls > stop }
-            let stopped = try Reconstruction.run(try Self.input(), options: split)
-            #expect(stopped.stopReason == .interrupted && stopped.interruptedIn == stage)
-            #expect(FileManager.default.fileExists(atPath: dir2.appendingPathComponent("checkpoint.bin").path))
-            split.resume = true
-            split.shouldStop = { false }
-            let finished = try Reconstruction.run(try Self.input(), options: split)
-            #expect(finished.resumed)
-            #expect(finished.lossCurve == report.lossCurve)
-            try Self.expectSameOutputs(dir, dir2, "an interrupt in the \(stage) stage and resume")
-        }
+        try Self.expectInterruptAndResume(Self.tinyConfig(), after: 7, in: "detail", like: report, in: dir)
 
         // Resume with a higher maximum continues from iteration 12.
         options.resume = true
@@ -150,6 +143,40 @@ import SiderPipeline
         #expect(resumed.iterations == 16)
         #expect(resumed.lossCurve.count == 16)
         #expect(Array(resumed.lossCurve.prefix(12)) == report.lossCurve)
+    }
+
+    /// With f_c a network: interrupted in the coarse stage (at step 45 of 100) and in the detail
+    /// stage, then resumed: the uninterrupted run's loss curve and byte-identical outputs.
+    @Test func networkCoarseStageResumes() throws {
+        let config = Self.tinyNetworkConfig()
+        let dir = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let report = try Reconstruction.run(try Self.input(), options: Self.options(dir, config))
+        #expect(report.coarseLoss.count > 0 && report.iterations == 12)
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("fc_normals.png").path))
+        for (stop, stage) in [(config.coarse.steps + 7, "detail"), (45, "coarse")] {
+            try Self.expectInterruptAndResume(config, after: stop, in: stage, like: report, in: dir)
+        }
+    }
+
+    /// A run stopped after `stop` calls of shouldStop, in `stage`, then resumed, ends as `report` did
+    /// (its folder `dir`): the same loss curve and byte-identical outputs.
+    static func expectInterruptAndResume(_ config: ReconstructionConfig, after stop: Int, in stage: String,
+                                         like report: RunReport, in dir: URL) throws {
+        let dir2 = Self.temporary()
+        defer { try? FileManager.default.removeItem(at: dir2) }
+        var split = Self.options(dir2, config)
+        var calls = 0
+        split.shouldStop = { calls += 1; return calls > stop }
+        let stopped = try Reconstruction.run(try Self.input(), options: split)
+        #expect(stopped.stopReason == .interrupted && stopped.interruptedIn == stage)
+        #expect(FileManager.default.fileExists(atPath: dir2.appendingPathComponent("checkpoint.bin").path))
+        split.resume = true
+        split.shouldStop = { false }
+        let finished = try Reconstruction.run(try Self.input(), options: split)
+        #expect(finished.resumed)
+        #expect(finished.lossCurve == report.lossCurve)
+        try Self.expectSameOutputs(dir, dir2, "an interrupt in the \(stage) stage and resume")
     }
 
     /// `--resume` with a checkpoint of another photo, seed, crop size or config is refused with

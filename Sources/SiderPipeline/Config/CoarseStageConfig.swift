@@ -33,4 +33,22 @@ public struct CoarseStageConfig: Codable, Sendable, Equatable {
     public var isoCells: Float
     /// Steps between loss-log records.
     public var logEvery: Int
+    /// f_c as the prior mesh's own distance field (`PriorDistanceField`) instead of the network
+    /// trained for `steps` steps; nil: the network. With it `steps` is 0, the detail stage needs
+    /// δ and no feature γ, and `network` only sizes `sider sdf` and `sider bench nn`.
+    public var priorGrid: PriorGridConfig? = nil
+}
+
+/// The lattice of `PriorDistanceField`.
+public struct PriorGridConfig: Codable, Sendable, Equatable {
+    /// Lattice spacing h as a fraction of the prior's bounding-box diagonal D.
+    public var spacing: Float
+    /// Levels of Loop subdivision of the prior before its distance is sampled (rounds its facets).
+    public var subdivisions: Int
+    /// Band half-width beyond the shell's sheets, in spacings (≥ 4: a sheet point's support).
+    public var bandCells: Int
+
+    public init(spacing: Float, subdivisions: Int, bandCells: Int) {
+        self.spacing = spacing; self.subdivisions = subdivisions; self.bandCells = bandCells
+    }
 }

@@ -31,6 +31,15 @@ extension ReconstructionConfig {
         try check((16...1024).contains(coarse.meshResolution), "coarse.meshResolution", "must be in 16…1024")
         try positive(coarse.isoCells, "coarse.isoCells")
         try check(coarse.logEvery >= 1, "coarse.logEvery", "must be ≥ 1")
+        if let grid = coarse.priorGrid {
+            try check(grid.spacing.isFinite && grid.spacing >= 0.0005 && grid.spacing <= 0.05, "coarse.priorGrid.spacing",
+                      "must be in 0.0005…0.05 of the prior's diagonal (is \(grid.spacing))")
+            try check((0...3).contains(grid.subdivisions), "coarse.priorGrid.subdivisions", "must be in 0…3")
+            try check((4...16).contains(grid.bandCells), "coarse.priorGrid.bandCells", "must be in 4…16")
+            try check(coarse.steps == 0, "coarse.steps", "must be 0 with coarse.priorGrid (f_c is the prior's distance field; no network is trained)")
+            try check(detail.geometry.delta != nil, "detail.geometry.delta", "is needed with coarse.priorGrid (f_c has no parameters; δ carries the detail)")
+            try check(!detail.shader.feature, "detail.shader.feature", "must be false with coarse.priorGrid (the prior's distance field has no feature γ)")
+        }
 
         try check((0...1_000_000).contains(detail.iterations), "detail.iterations", "must be in 0…1000000 (is \(detail.iterations))")
         try check((1...1_000_000).contains(detail.raysPerBatch), "detail.raysPerBatch", "must be in 1…1000000")

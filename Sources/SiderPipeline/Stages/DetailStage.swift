@@ -4,7 +4,7 @@ import ImageIO
 import NeuralFields
 
 /// Stage 3: the detail stage's models and optimiser. f_θ = f_c (the coarse stage's network,
-/// group "f_c") plus, when the config has one, a detail field δ ("delta"); g_ω (the network
+/// group "f_c", or the prior's distance field) plus, when the config has one, a detail field δ ("delta"); g_ω (the network
 /// "g", or the intrinsic shader's "albedo", "albedoDetail" and "light").
 public final class DetailStage {
     public let face: FaceRays
@@ -22,10 +22,18 @@ public final class DetailStage {
         let delta = config.detail.geometry.delta.map {
             NetworkGeometry(network: SDFNetwork(config: $0, seed: seeds.detailField), frame: frame, group: "delta")
         }
-        geometry = RefinedGeometry(coarse: NetworkGeometry(network: trainer.network, frame: frame, group: "f_c"), detail: delta)
+        let coarse: any DifferentiableSDF
+        if let grid = config.coarse.priorGrid {
+            coarse = try PriorDistanceField(mesh: trainer.mesh, config: grid, thickness: trainer.sdf.thickness)
+        } else {
+            coarse = NetworkGeometry(network: trainer.network, frame: frame, group: "f_c")
+        }
+        geometry = RefinedGeometry(coarse: coarse, detail: delta)
         skinConfidence = config.detail.shader.intrinsic?.skin.map { SkinConfidence.map(image: face.image, rays: face.rays, config: $0) }
         shader = ConfiguredShader(config: config.detail.shader, frame: frame, seeds: seeds, skinConfidence: skinConfidence)
-        let problem = DetailProblem(rays: face.rays, targets: face.targets, coarse: trainer)
+        var problem = DetailProblem(rays: face.rays, targets: face.targets, coarse: trainer)
+        // The prior's distance field is SDF_GT (on its own front sheet): λ₁ holds f_θ to it.
+        if coarse is PriorDistanceField { problem.regularizerSDF = coarse.sdf(problem.regularizerPoints) }
         optimizer = try DetailOptimizer(problem: problem, geometry: geometry, shader: shader, config: config.detail,
                                         checkpoints: config.checkpoints, seed: seeds.detailBatches)
         coarseState = trainer.state

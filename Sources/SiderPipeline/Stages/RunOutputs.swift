@@ -40,7 +40,7 @@ public enum RunOutputs {
         try save(imgs.normalImage, "normals.png")
         try save(imgs.depthImage, "depth.png")
         try save(imgs.overlay(on: face.image), "overlay.png")
-        if config.detail.optimizer.groups["f_c"]?.frozen == true, detail.geometry.detail != nil {
+        if detail.geometry.coarseIsFixed, detail.geometry.detail != nil {
             // f_c as the coarse stage left it (frozen since): what the detail stage started from.
             let fc = FaceImages(rays: face.rays, renderer: detail.optimizer.renderer, geometry: detail.geometry.coarse,
                                 shader: detail.shader)
@@ -53,7 +53,9 @@ public enum RunOutputs {
         try MeshIO.save(coarseMesh, to: out.appendingPathComponent("coarse.obj"))
         if meshes {
             let thickness = config.coarse.shellThickness * coarseMesh.boundingBox.diagonal
-            let surface = DetailedSurface.mesh(coarse: coarseMesh, geometry: detail.geometry, thickness: thickness,
+            // The network's front sheet lies ε/2 in front of the face; the prior grid's on it.
+            let sheet = detail.geometry.coarseNetwork == nil ? 0 : thickness
+            let surface = DetailedSurface.mesh(coarse: coarseMesh, geometry: detail.geometry, thickness: sheet,
                                                subdivisions: config.output.meshSubdivisions, searchLength: 2 * thickness)
             if surface.unmoved > 0 {
                 SiderLog.make("reconstruct").info("detailed mesh: \(surface.unmoved) of \(surface.mesh.vertices.count) vertices found no front sheet and stay at the coarse surface")
