@@ -23,3 +23,25 @@ public protocol InputEncoding: AnyObject, Sendable {
     func secondOrder(_ x: UnsafePointer<Float>, rows: Int, ge: UnsafePointer<Float>, ldge: Int,
                      barG: UnsafePointer<Float>, dX: UnsafeMutablePointer<Float>?, parameters: Bool)
 }
+
+/// Calls `body(r, s, c)` for each row r in `range` with s[k] = sin(a_k) and c[k] = cos(a_k) of
+/// the `width` arguments a that `arguments(r, a)` writes for that row; the sines and cosines
+/// computed 8 at a time (`VectorMath.sinCos`) over blocks of 64 rows (a stack buffer of
+/// 2·64·width floats). With width 0, `body` gets empty buffers.
+@inline(__always)
+func forEachSinCosRow(_ range: Range<Int>, width m: Int, arguments: (Int, UnsafeMutablePointer<Float>) -> Void,
+                      _ body: (Int, UnsafePointer<Float>, UnsafePointer<Float>) -> Void) {
+    let block = 64
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, 2 * block * m)) { buffer in
+        let sn = buffer.baseAddress!, cs = sn + block * m
+        guard m > 0 else { for r in range { body(r, sn, sn) }; return }
+        var r0 = range.lowerBound
+        while r0 < range.upperBound {
+            let n = min(block, range.upperBound - r0)
+            for i in 0..<n { arguments(r0 + i, sn + i * m) }
+            VectorMath.sinCos(sn, count: n * m, sin: sn, cos: cs)
+            for i in 0..<n { body(r0 + i, sn + i * m, cs + i * m) }
+            r0 += n
+        }
+    }
+}

@@ -16,33 +16,19 @@ public final class PositionalEncoding: InputEncoding, @unchecked Sendable {
         self.frequencies = max(0, frequencies)
     }
 
-    /// Rows per block of sin/cos evaluations (a stack buffer of 2·64·3L floats).
-    static let block = 64
-
     /// Calls `body(r, s, c)` for each row r in `range` with s[3f + c'] = sin(2^f·x_{c'}) and
-    /// c[3f + c'] = cos(2^f·x_{c'}), computed 8 at a time (`VectorMath.sinCos`) by blocks of rows.
+    /// c[3f + c'] = cos(2^f·x_{c'}).
     @inline(__always)
     func forEachRow(_ x: UnsafePointer<Float>, _ range: Range<Int>,
                     _ body: (Int, UnsafePointer<Float>, UnsafePointer<Float>) -> Void) {
-        let nf = frequencies, m = 3 * nf
-        guard nf > 0 else { for r in range { body(r, x, x) }; return }
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * Self.block * m) { buffer in
-            let sn = buffer.baseAddress!, cs = sn + Self.block * m
-            var r0 = range.lowerBound
-            while r0 < range.upperBound {
-                let n = min(Self.block, range.upperBound - r0)
-                for i in 0..<n {
-                    let p = x + 3 * (r0 + i), a = sn + i * m
-                    for f in 0..<nf {
-                        let w = Float(1 << f)
-                        a[3 * f] = w * p[0]; a[3 * f + 1] = w * p[1]; a[3 * f + 2] = w * p[2]
-                    }
-                }
-                VectorMath.sinCos(sn, count: n * m, sin: sn, cos: cs)
-                for i in 0..<n { body(r0 + i, sn + i * m, cs + i * m) }
-                r0 += n
+        let nf = frequencies
+        forEachSinCosRow(range, width: 3 * nf, arguments: { r, a in
+            let p = x + 3 * r
+            for f in 0..<nf {
+                let w = Float(1 << f)
+                a[3 * f] = w * p[0]; a[3 * f + 1] = w * p[1]; a[3 * f + 2] = w * p[2]
             }
-        }
+        }, body)
     }
 
     public func encode(_ x: UnsafePointer<Float>, rows: Int, into e: UnsafeMutablePointer<Float>, lde: Int) {

@@ -33,25 +33,29 @@ public struct SDFNetworkConfig: Sendable, Equatable, Codable {
 }
 
 /// The encoding φ of a network's point input.
-/// In config files: `{"positional": {"frequencies": L}}` or `{"grid": {GridEncodingConfig}}`.
+/// In config files: `{"positional": {"frequencies": L}}`, `{"grid": {GridEncodingConfig}}` or
+/// `{"fourier": {FourierFeaturesConfig}}`.
 public enum EncodingConfig: Sendable, Equatable, Codable {
     case positional(frequencies: Int)
     case grid(GridEncodingConfig)
+    case fourier(FourierFeaturesConfig)
 
-    enum CodingKeys: String, CodingKey { case positional, grid }
+    enum CodingKeys: String, CodingKey { case positional, grid, fourier }
     struct Positional: Codable { var frequencies: Int }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         guard c.allKeys.count == 1 else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "encoding needs exactly one of \"positional\", \"grid\""))
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "encoding needs exactly one of \"positional\", \"grid\", \"fourier\""))
         }
         if let p = try c.decodeIfPresent(Positional.self, forKey: .positional) {
             self = .positional(frequencies: p.frequencies)
         } else if let g = try c.decodeIfPresent(GridEncodingConfig.self, forKey: .grid) {
             self = .grid(g)
+        } else if let f = try c.decodeIfPresent(FourierFeaturesConfig.self, forKey: .fourier) {
+            self = .fourier(f)
         } else {
-            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "encoding must be {\"positional\": …} or {\"grid\": …}"))
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "encoding must be {\"positional\": …}, {\"grid\": …} or {\"fourier\": …}"))
         }
     }
 
@@ -60,6 +64,7 @@ public enum EncodingConfig: Sendable, Equatable, Codable {
         switch self {
         case .positional(let f): try c.encode(Positional(frequencies: f), forKey: .positional)
         case .grid(let g): try c.encode(g, forKey: .grid)
+        case .fourier(let f): try c.encode(f, forKey: .fourier)
         }
     }
 
@@ -67,6 +72,7 @@ public enum EncodingConfig: Sendable, Equatable, Codable {
         switch self {
         case .positional(let f): return PositionalEncoding(frequencies: f)
         case .grid(let g): return GridEncoding(config: g, store: store, name: name)
+        case .fourier(let f): return FourierFeatures(config: f)
         }
     }
 }

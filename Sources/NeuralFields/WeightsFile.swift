@@ -149,6 +149,7 @@ extension SDFNetworkConfig {
         case .positional(let f): encodingOK = (0...16).contains(f)
         case .grid(let g): encodingOK = (1...32).contains(g.levels) && (1...16).contains(g.featuresPerLevel)
             && (1...4096).contains(g.baseResolution) && g.growth >= 1 && g.growth <= 4 && (4...24).contains(g.log2TableSize)
+        case .fourier(let f): encodingOK = f.isPlausible
         }
         // A skip into layer s concatenates φ(x) to the previous layer's output, which then has
         // hidden[s−1] − D units: it must stay positive.
@@ -156,6 +157,7 @@ extension SDFNetworkConfig {
         switch encoding {
         case .positional(let f): d0 = 3 + 6 * f
         case .grid(let g): d0 = 3 + g.levels * g.featuresPerLevel
+        case .fourier(let f): d0 = 3 + 2 * f.features
         }
         let skipsOK = ok && skips.allSatisfy { hidden[$0 - 1] > d0 }
         guard ok && encodingOK && skipsOK else { throw SiderError(.badModel, "weights file describes an implausible geometry network") }

@@ -192,6 +192,18 @@ import GradientChecks
         Self.checkEncoding(pe, store: store, blocks: [], x0: x, &rng, "PE \(frequencies) frequencies")
     }
 
+    @Test(arguments: [1, 7])
+    func fourierFeatures(features: Int) {
+        let store = ParameterStore()
+        store.freeze()
+        let ff = FourierFeatures(config: FourierFeaturesConfig(features: features, minFrequency: 0.5, maxFrequency: 8, seed: 2))
+        let magnitudes = ff.directions.map { ($0 * $0).sum().squareRoot() }
+        #expect(abs(magnitudes.first! - 0.5) < 1e-5 && (features == 1 || abs(magnitudes.last! - 8) < 1e-4))
+        var rng = SeededGenerator(seed: 6)
+        let x = GradientCheck.randomPoints(8, radius: 1.2, &rng)
+        Self.checkEncoding(ff, store: store, blocks: [], x0: x, &rng, "Fourier features \(features)")
+    }
+
     /// The frozen path: with `accumulatesParameterGradients = false` the network's gradients are
     /// left exactly as they were (the grid table included, whose second-order term is the easy
     /// one to forget), while ∂L/∂x is bit-identical to the unfrozen pass's and matches finite

@@ -16,6 +16,7 @@ import GradientChecks
     static let encodings: [EncodingConfig] = [
         .positional(frequencies: 2),
         .grid(GridEncodingConfig(levels: 3, featuresPerLevel: 2, baseResolution: 3, growth: 2, log2TableSize: 6)),
+        .fourier(FourierFeaturesConfig(features: 5, minFrequency: 1, maxFrequency: 6, seed: 3)),
     ]
 
     /// Makes the network non-trivial (geometric init is nearly radial, grid nearly zero).

@@ -134,6 +134,11 @@ extension SDFNetworkConfig {
         try check(beta.isFinite && beta > 0, "beta", "must be positive")
         try check(initialRadius.isFinite && initialRadius >= 0, "initialRadius", "must be ≥ 0")
         if case .positional(let f) = encoding { try check((0...16).contains(f), "encoding.positional.frequencies", "must be in 0…16") }
+        if case .fourier(let f) = encoding {
+            try check(f.isPlausible, "encoding.fourier", "needs 1…1024 features and 0 < minFrequency ≤ maxFrequency ≤ 10000")
+            try check(skips.allSatisfy { hidden[$0 - 1] > 3 + 2 * f.features }, "hidden",
+                      "must be wider than φ(x) (\(3 + 2 * f.features)) before a skip layer")
+        }
         if case .grid(let g) = encoding {
             try check((1...24).contains(g.levels) && (1...8).contains(g.featuresPerLevel) && (2...4096).contains(g.baseResolution)
                       && g.growth >= 1 && g.growth <= 4 && (4...24).contains(g.log2TableSize), "encoding.grid", "is out of range")
