@@ -15,24 +15,20 @@ public final class DetailStage {
     public let skinConfidence: [Float]?
     let config: ReconstructionConfig
 
-    public init(face: FaceRays, trainer: CoarseTrainer, config: ReconstructionConfig, seeds: SeedPlan) throws {
+    /// - Parameter coarse: f_c (`coarseField`).
+    public init(face: FaceRays, trainer: CoarseTrainer, coarse: any DifferentiableSDF, config: ReconstructionConfig,
+                seeds: SeedPlan) throws {
         self.face = face
         self.config = config
         let frame = trainer.frame
         let delta = config.detail.geometry.delta.map {
             NetworkGeometry(network: SDFNetwork(config: $0, seed: seeds.detailField), frame: frame, group: "delta")
         }
-        let coarse: any DifferentiableSDF
-        if let grid = config.coarse.priorGrid {
-            coarse = try PriorDistanceField(mesh: trainer.mesh, config: grid, thickness: trainer.sdf.thickness)
-        } else {
-            coarse = NetworkGeometry(network: trainer.network, frame: frame, group: "f_c")
-        }
         geometry = RefinedGeometry(coarse: coarse, detail: delta)
         skinConfidence = config.detail.shader.intrinsic?.skin.map { SkinConfidence.map(image: face.image, rays: face.rays, config: $0) }
         shader = ConfiguredShader(config: config.detail.shader, frame: frame, seeds: seeds, skinConfidence: skinConfidence)
         var problem = DetailProblem(rays: face.rays, targets: face.targets, coarse: trainer)
-        // The prior's distance field is SDF_GT (on its own front sheet): λ₁ holds f_θ to it.
+        // The prior's distance field is SDF_GT itself: λ₁ holds f_θ to it.
         if coarse is PriorDistanceField { problem.regularizerSDF = coarse.sdf(problem.regularizerPoints) }
         optimizer = try DetailOptimizer(problem: problem, geometry: geometry, shader: shader, config: config.detail,
                                         checkpoints: config.checkpoints, seed: seeds.detailBatches)
@@ -40,6 +36,19 @@ public final class DetailStage {
     }
 
     private let coarseState: CoarseRunState
+
+    /// f_c as the config asks: the coarse stage's network (group "f_c"), or the prior's own
+    /// distance field built from the trainer's mesh (`coarse.priorGrid`; logs its size and time).
+    public static func coarseField(trainer: CoarseTrainer, config: ReconstructionConfig) throws -> any DifferentiableSDF {
+        guard let grid = config.coarse.priorGrid else {
+            return NetworkGeometry(network: trainer.network, frame: trainer.frame, group: "f_c")
+        }
+        let clock = Stopwatch()
+        let field = try PriorDistanceField(mesh: trainer.mesh, config: grid, thickness: trainer.sdf.thickness)
+        let d = field.grid.layout.dims
+        SiderLog.make("coarse").info("f_c: the prior's distance field, \(field.grid.sampledPoints) samples of a \(d.x)×\(d.y)×\(d.z) lattice, \(String(format: "%.1f", clock.seconds)) s")
+        return field
+    }
 
     /// Runs the optimisation (from `saved` when it is a detail-stage checkpoint), writing
     /// checkpoints and progress snapshots (progress/render_NNNNN.png, normals_NNNNN.png).

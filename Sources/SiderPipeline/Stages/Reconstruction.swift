@@ -75,8 +75,9 @@ public enum Reconstruction {
         InterruptFlag.install()
         let trainer = try coarseStage(input, config: config, seeds: seeds, saved: saved, checkpointURL: checkpointURL,
                                       options: options)
+        let coarse = trainer.isFinished ? try DetailStage.coarseField(trainer: trainer, config: config) : nil
         clock.lap("coarse")
-        guard trainer.isFinished else {
+        guard trainer.isFinished, let coarse else {
             var report = RunReport(input, config: config, face: face, trainer: trainer, stages: clock.stages)
             report.resumed = saved != nil
             report.interruptedIn = "coarse"
@@ -84,7 +85,7 @@ public enum Reconstruction {
             return report
         }
 
-        let detail = try DetailStage(face: face, trainer: trainer, config: config, seeds: seeds)
+        let detail = try DetailStage(face: face, trainer: trainer, coarse: coarse, config: config, seeds: seeds)
         let reason = try detail.run(saved: saved, checkpointURL: checkpointURL, photoSHA256: input.photoSHA256,
                                     options: options)
         clock.lap("detail")
