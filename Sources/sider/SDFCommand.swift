@@ -7,7 +7,7 @@ import NeuralFields
 import SiderCore
 import SiderPipeline
 
-/// `sider sdf MESH [--preset grid|fast|paper | --config FILE] [--out DIR]`: the coarse stage
+/// `sider sdf MESH [--preset grid|fast-network|paper | --config FILE] [--out DIR]`: the coarse stage
 /// (Eq. 4–7, the config's `coarse` section) on any mesh.
 /// Writes DIR/coarse.obj (or .ply, the marching-cubes surface), DIR/loss.csv (the loss curve),
 /// DIR/sdf.sidernn (f_θ's weights) and DIR/coarse.json (settings, timings, accuracy).
@@ -19,7 +19,7 @@ struct SDFCommand: ParsableCommand {
     @Argument(help: "Input mesh (OBJ or PLY), or a photo whose 468-vertex face mesh to use.")
     var mesh: String
 
-    @Option(help: "A shipped config whose coarse stage to run: grid (a grid encoding, the most accurate surface for the time), fast, paper.")
+    @Option(help: "A shipped config whose coarse stage to run: grid (a grid encoding, the most accurate surface for the time), fast-network, paper (fast has no coarse network).")
     var preset: String = "grid"
 
     @Option(help: "A config file whose coarse stage to run (instead of --preset).")
@@ -86,6 +86,9 @@ struct SDFCommand: ParsableCommand {
             let full = try config.map { try ConfigLoader.load(URL(fileURLWithPath: $0), overrides: overrides) }
                 ?? ConfigLoader.shipped(preset, overrides: overrides)
             let p = full.coarse
+            guard p.priorGrid == nil else {
+                throw SiderError(.badInput, "config \(full.name) trains no coarse network (its f_c is the prior's distance field, coarse.priorGrid); sider sdf needs one: use --preset grid, paper or fast-network")
+            }
             guard format == "obj" || format == "ply" else { throw SiderError(.badInput, "--format must be obj or ply") }
             let input = try Self.loadMesh(URL(fileURLWithPath: mesh))
             let dir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "sdf", force: force)

@@ -95,6 +95,8 @@ import Testing
             Case(input: "embedding .npy with shape (2⁶², 3)", arguments: flame(flameFixture.path, try file("overflow.npy", HostileInputs.overflowNPY))),
             Case(input: "object-dtype embedding nested 100 000 deep", arguments: flame(flameFixture.path, try file("deep.npy", HostileInputs.objectNPY(HostileInputs.deepListPickle())))),
             Case(input: "PLY claiming 2³¹ vertices (sdf)", arguments: ["sdf", try file("huge.ply", HostileInputs.hugePLY()), "--out", dir.appendingPathComponent("out-sdf").path]),
+            Case(input: "a config without a coarse network (sdf --preset fast)",
+                 arguments: ["sdf", dir.appendingPathComponent("huge.ply").path, "--preset", "fast", "--out", dir.appendingPathComponent("out-sdf-fast").path]),
             Case(input: "PLY claiming 2³¹ vertices (eval)", arguments: ["eval", dir.appendingPathComponent("huge.ply").path, "--gt", dir.appendingPathComponent("huge.ply").path, "--out", dir.appendingPathComponent("out-eval").path]),
         ]
     }

@@ -30,6 +30,9 @@ import SiderCore
         for name in names {
             let c = try ConfigLoader.shipped(name)
             #expect(c.name == name)
+            // f_c is either the prior's distance field or a network trained for some steps (a
+            // config extending fast must not inherit the grid with 0 steps for its network).
+            #expect((c.coarse.priorGrid != nil) == (c.coarse.steps == 0), "\(name): priorGrid \(c.coarse.priorGrid != nil), \(c.coarse.steps) steps")
             // Encoding and decoding again gives the same config (run.json and checkpoints rely on it).
             #expect(try JSONDecoder().decode(ReconstructionConfig.self, from: JSONEncoder().encode(c)) == c)
         }
