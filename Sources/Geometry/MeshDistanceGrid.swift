@@ -43,9 +43,7 @@ public struct MeshDistanceGrid: Sendable {
         let counts = (box.extent / h).rounded(.up) + 1
         guard counts.max() < 1e6 else { throw SiderError(.badInput, "mesh distance grid: spacing too small for the mesh") }
         let dims = SIMD3<Int>(Int(counts.x), Int(counts.y), Int(counts.z))
-        let (n, over) = dims.x.multipliedReportingOverflow(by: dims.y)
-        let (total, over2) = n.multipliedReportingOverflow(by: dims.z)
-        guard !over, !over2, total <= Self.maxPoints else {
+        guard let total = CheckedSize.product([dims.x, dims.y, dims.z], limit: Self.maxPoints) else {
             throw SiderError(.badInput, "mesh distance grid: \(dims.x)×\(dims.y)×\(dims.z) points exceed \(Self.maxPoints); use a larger spacing")
         }
         let layout = GridLayout(dims: dims, origin: box.min, spacing: SIMD3(repeating: h))
@@ -119,13 +117,23 @@ public struct MeshDistanceGrid: Sendable {
 
     /// `sample` for many points, across the cores.
     public func samples(_ points: [SIMD3<Float>], hessian: Bool = true) -> [SplineSample] {
-        var out = [SplineSample](repeating: SplineSample(), count: points.count)
+        Self.map(points, fill: SplineSample()) { self.sample($0, hessian: hessian) }
+    }
+
+    /// f alone for many points (the sphere tracer's query), across the cores.
+    public func values(_ points: [SIMD3<Float>]) -> [Float] {
+        Self.map(points, fill: 0) { self.sample($0, hessian: false).value }
+    }
+
+    /// `transform` of every point, in parallel chunks.
+    static func map<T>(_ points: [SIMD3<Float>], fill: T, _ transform: @Sendable (SIMD3<Float>) -> T) -> [T] {
+        var out = [T](repeating: fill, count: points.count)
         out.withUnsafeMutableBufferPointer { ob in
             let dst = SendablePointer(ob.baseAddress!)
             points.withUnsafeBufferPointer { pb in
                 let src = SendableConstPointer(pb.baseAddress!)
                 parallelFor(points.count, minChunk: 256) { r in
-                    for i in r { dst[i] = self.sample(src[i], hessian: hessian) }
+                    for i in r { dst[i] = transform(src[i]) }
                 }
             }
         }
@@ -143,9 +151,7 @@ public struct MeshDistanceGrid: Sendable {
     /// +1 on the side of the outward normal interpolated at x's nearest point c, else −1.
     @inline(__always)
     static func side(_ x: SIMD3<Float>, _ c: MeshBVH.ClosestPoint, mesh: TriangleMesh, normals: [SIMD3<Float>]) -> Float {
-        let t = mesh.faces[c.triangle], w = c.barycentric
-        let normal = w.x * normals[Int(t.x)] + w.y * normals[Int(t.y)] + w.z * normals[Int(t.z)]
-        return ((x - c.point) * normal).sum() >= 0 ? 1 : -1
+        ((x - c.point) * mesh.interpolate(normals, at: c)).sum() >= 0 ? 1 : -1
     }
 
     /// The tricubic B-spline over the 4×4×4 nodes around `cell` (its lower corner), at the cell
@@ -212,16 +218,5 @@ public struct SplineSample: Sendable, Equatable {
         return SIMD3(d.x * v.x + o.x * v.y + o.y * v.z,
                      o.x * v.x + d.y * v.y + o.z * v.z,
                      o.y * v.x + o.z * v.y + d.z * v.z)
-    }
-}
-
-extension TriangleMesh {
-    /// Vertex normals turned, all together, to point away from the vertex centroid for most
-    /// vertices (for a face mask, which bulges towards the camera: towards the camera).
-    public func outwardVertexNormals() -> [SIMD3<Float>] {
-        let normals = vertexNormals()
-        let centroid = vertices.reduce(SIMD3<Float>.zero, +) / Float(max(1, vertices.count))
-        let facing = zip(vertices, normals).reduce(Float(0)) { $0 + ((($1.0 - centroid) * $1.1).sum() > 0 ? 1 : -1) }
-        return facing < 0 ? normals.map { -$0 } : normals
     }
 }

@@ -46,6 +46,23 @@ extension TriangleMesh {
         return acc.map(normalized)
     }
 
+    /// Vertex normals turned, all together, to point away from the vertex centroid for most
+    /// vertices (for a face mask, which bulges towards the camera: towards the camera).
+    public func outwardVertexNormals() -> [SIMD3<Float>] {
+        let normals = vertexNormals()
+        let centroid = vertices.reduce(SIMD3<Float>.zero, +) / Float(max(1, vertices.count))
+        let facing = zip(vertices, normals).reduce(Float(0)) { $0 + ((($1.0 - centroid) * $1.1).sum() > 0 ? 1 : -1) }
+        return facing < 0 ? normals.map { -$0 } : normals
+    }
+
+    /// A per-vertex quantity (normals, colours) interpolated at a nearest point `c` of this mesh
+    /// (`MeshBVH.closestPoint`) by its barycentric coordinates; not renormalised.
+    @inline(__always)
+    public func interpolate(_ perVertex: [SIMD3<Float>], at c: MeshBVH.ClosestPoint) -> SIMD3<Float> {
+        let t = faces[c.triangle], w = c.barycentric
+        return w.x * perVertex[Int(t.x)] + w.y * perVertex[Int(t.y)] + w.z * perVertex[Int(t.z)]
+    }
+
     /// A copy whose `normals` are the area-weighted vertex normals.
     public func withVertexNormals() -> TriangleMesh {
         var m = self

@@ -68,6 +68,15 @@ public enum EncodingConfig: Sendable, Equatable, Codable {
         }
     }
 
+    /// D, the width of φ(x): 3 + 6L, 3 + levels · features, 3 + 2m.
+    public var outputDimension: Int {
+        switch self {
+        case .positional(let f): return 3 + 6 * f
+        case .grid(let g): return 3 + g.levels * g.featuresPerLevel
+        case .fourier(let f): return 3 + 2 * f.features
+        }
+    }
+
     func make(store: ParameterStore, name: String) -> InputEncoding {
         switch self {
         case .positional(let f): return PositionalEncoding(frequencies: f)

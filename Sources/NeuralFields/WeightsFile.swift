@@ -153,13 +153,7 @@ extension SDFNetworkConfig {
         }
         // A skip into layer s concatenates φ(x) to the previous layer's output, which then has
         // hidden[s−1] − D units: it must stay positive.
-        let d0: Int
-        switch encoding {
-        case .positional(let f): d0 = 3 + 6 * f
-        case .grid(let g): d0 = 3 + g.levels * g.featuresPerLevel
-        case .fourier(let f): d0 = 3 + 2 * f.features
-        }
-        let skipsOK = ok && skips.allSatisfy { hidden[$0 - 1] > d0 }
+        let skipsOK = ok && skips.allSatisfy { hidden[$0 - 1] > encoding.outputDimension }
         guard ok && encodingOK && skipsOK else { throw SiderError(.badModel, "weights file describes an implausible geometry network") }
     }
 }

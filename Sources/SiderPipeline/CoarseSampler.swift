@@ -56,8 +56,7 @@ public struct CoarseSamples: Sendable {
             // follow, and not where the front sheet is; no target there.
             var g = SIMD3<Float>.zero
             if c.distance > halfEps, c.triangle >= 0 {
-                let t = mesh.faces[c.triangle], w = c.barycentric
-                let np = w.x * vertexNormals[Int(t.x)] + w.y * vertexNormals[Int(t.y)] + w.z * vertexNormals[Int(t.z)]
+                let np = mesh.interpolate(vertexNormals, at: c)
                 let len = (np * np).sum().squareRoot()
                 if len > 0 { g = ((p - c.point) * np).sum() >= 0 ? np / len : -np / len }
             }

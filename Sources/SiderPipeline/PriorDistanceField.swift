@@ -31,7 +31,7 @@ public final class PriorDistanceField: DifferentiableSDF {
     public var featureCount: Int { 0 }
 
     public func sdf(_ points: [SIMD3<Float>]) -> [Float] {
-        grid.samples(points, hessian: false).map(\.value)
+        grid.values(points)
     }
 
     public func forward(_ points: [SIMD3<Float>]) -> GeometryEvaluation {

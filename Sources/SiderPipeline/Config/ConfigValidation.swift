@@ -125,19 +125,15 @@ extension SDFNetworkConfig {
         }
         try check(!hidden.isEmpty && hidden.allSatisfy { (1...4096).contains($0) }, "hidden", "must be 1 to 4096 wide layers")
         try check(skips.allSatisfy { (1..<hidden.count).contains($0) }, "skips", "must name hidden layers 1…\(hidden.count - 1)")
-        if case .positional(let f) = encoding {
-            // A skip layer sees [a, φ(x)]/√2: the layer before it is narrower by φ's width.
-            try check(skips.allSatisfy { hidden[$0 - 1] > 3 + 6 * f }, "hidden",
-                      "must be wider than φ(x) (\(3 + 6 * f)) before a skip layer")
-        }
+        // A skip layer sees [a, φ(x)]/√2: the layer before it is narrower by φ's width.
+        let d = encoding.outputDimension
+        try check(skips.allSatisfy { hidden[$0 - 1] > d }, "hidden", "must be wider than φ(x) (\(d)) before a skip layer")
         try check((0...4096).contains(featureSize), "featureSize", "must be in 0…4096")
         try check(beta.isFinite && beta > 0, "beta", "must be positive")
         try check(initialRadius.isFinite && initialRadius >= 0, "initialRadius", "must be ≥ 0")
         if case .positional(let f) = encoding { try check((0...16).contains(f), "encoding.positional.frequencies", "must be in 0…16") }
         if case .fourier(let f) = encoding {
             try check(f.isPlausible, "encoding.fourier", "needs 1…1024 features and 0 < minFrequency ≤ maxFrequency ≤ 10000")
-            try check(skips.allSatisfy { hidden[$0 - 1] > 3 + 2 * f.features }, "hidden",
-                      "must be wider than φ(x) (\(3 + 2 * f.features)) before a skip layer")
         }
         if case .grid(let g) = encoding {
             try check((1...24).contains(g.levels) && (1...8).contains(g.featuresPerLevel) && (2...4096).contains(g.baseResolution)

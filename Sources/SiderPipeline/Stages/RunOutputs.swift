@@ -54,7 +54,7 @@ public enum RunOutputs {
         if meshes {
             let thickness = config.coarse.shellThickness * coarseMesh.boundingBox.diagonal
             // The network's front sheet lies ε/2 in front of the face; the prior grid's on it.
-            let sheet = detail.geometry.coarseNetwork == nil ? 0 : thickness
+            let sheet = detail.geometry.coarse is PriorDistanceField ? 0 : thickness
             let surface = DetailedSurface.mesh(coarse: coarseMesh, geometry: detail.geometry, thickness: sheet,
                                                subdivisions: config.output.meshSubdivisions, searchLength: 2 * thickness)
             if surface.unmoved > 0 {
