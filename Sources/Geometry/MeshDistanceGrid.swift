@@ -158,7 +158,7 @@ public struct MeshDistanceGrid: Sendable {
     /// fraction t; derivatives in mesh units.
     @inline(__always)
     func spline(cell: Int, t: SIMD3<Float>, h: Float, hessian: Bool) -> SplineSample {
-        let (wx, dx, ddx) = Self.basis(t.x), (wy, dy, ddy) = Self.basis(t.y), (wz, dz, ddz) = Self.basis(t.z)
+        let (wx, dx, ddx) = CubicBSpline.basis(t.x), (wy, dy, ddy) = CubicBSpline.basis(t.y), (wz, dz, ddz) = CubicBSpline.basis(t.z)
         let sx = 1, sy = layout.dims.x, sz = layout.dims.x * layout.dims.y
         var f: Float = 0, g = SIMD3<Float>.zero, hd = SIMD3<Float>.zero, ho = SIMD3<Float>.zero
         values.withUnsafeBufferPointer { c in
@@ -180,17 +180,6 @@ public struct MeshDistanceGrid: Sendable {
         }
         if !hessian { hd = .zero; ho = .zero }
         return SplineSample(value: f, gradient: g / h, hessianDiagonal: hd / (h * h), hessianOffDiagonal: ho / (h * h))
-    }
-
-    /// The uniform cubic B-spline's four weights at fraction t ∈ [0, 1) (nodes −1, 0, 1, 2) and
-    /// their first and second derivatives in t.
-    @inline(__always)
-    static func basis(_ t: Float) -> (SIMD4<Float>, SIMD4<Float>, SIMD4<Float>) {
-        let s = 1 - t, t2 = t * t, t3 = t2 * t
-        let w = SIMD4(s * s * s, 3 * t3 - 6 * t2 + 4, -3 * t3 + 3 * t2 + 3 * t + 1, t3) / 6
-        let d = SIMD4(-s * s, 3 * t2 - 4 * t, -3 * t2 + 2 * t + 1, t2) / 2
-        let dd = SIMD4(s, 3 * t - 2, 1 - 3 * t, t)
-        return (w, d, dd)
     }
 }
 

@@ -4,18 +4,22 @@
 /// with θ = (θ_c, θ_δ). Without δ this is f_c itself (the paper's Sect. 3.3 refines the coarse
 /// network). With δ the high frequencies the photo asks for live in δ's encoding while γ, which
 /// g_ω reads, stays the smooth coarse one. f_c is the coarse stage's network (group "f_c") or
-/// the prior's own distance field (`PriorDistanceField`, no parameters); "delta" when δ exists.
+/// the prior's own distance field (`PriorDistanceField`, no parameters); δ a network or a height
+/// field over the crop (`HeightFieldDetail`), group "delta" either way.
 public final class RefinedGeometry: DifferentiableSDF {
     public let coarse: any DifferentiableSDF
-    public let detail: NetworkGeometry?
+    public let detail: (any DifferentiableSDF)?
 
-    public init(coarse: any DifferentiableSDF, detail: NetworkGeometry? = nil) {
+    public init(coarse: any DifferentiableSDF, detail: (any DifferentiableSDF)? = nil) {
         self.coarse = coarse
         self.detail = detail
     }
 
     /// f_c as a network (nil: the prior's distance field).
     public var coarseNetwork: NetworkGeometry? { coarse as? NetworkGeometry }
+
+    /// δ as a network (nil: none, or a height field).
+    public var detailNetwork: NetworkGeometry? { detail as? NetworkGeometry }
 
     /// Whether f_c stays as the coarse stage left it: no parameters, or all of them frozen.
     public var coarseIsFixed: Bool { coarse.parameterGroups.allSatisfy(\.isFrozen) }

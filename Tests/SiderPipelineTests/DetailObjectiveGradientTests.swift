@@ -18,9 +18,13 @@ import SiderCore
 
     /// Rays from the origin towards f_c's initial sphere (radius 0.6 normalised), kept where they
     /// hit f at θ₀ at an angle (|n·v| > 0.5): no grazing ray, so every ray hits at θ ± h·d.
+    static let otherDelta = "fast, the other kind of δ"
+
+    /// The crop camera of `problem`'s rays (32² pixels).
+    static let camera = PinholeCamera(fx: 100, fy: 100, cx: 16, cy: 16, width: 32, height: 32)
+
     static func problem(_ f: some DifferentiableSDF, tracer: SphereTracer) -> DetailProblem {
-        let n = 32
-        let camera = PinholeCamera(fx: 100, fy: 100, cx: 16, cy: 16, width: n, height: n)
+        let n = camera.width
         let r = 0.6 * frame.scale
         var mask = PixelMask(width: n, height: n)
         var depth = [Float](repeating: .infinity, count: n * n)
@@ -147,7 +151,8 @@ import SiderCore
         var failures: [String] = []
         let stores: [(String, ParameterStore, Bool)] =
             (geometry.coarseNetwork.map { [("f_c", $0.network.store, config.detail.optimizer.groups["f_c"]?.frozen ?? false)] } ?? [])
-            + (geometry.detail.map { [("delta", $0.network.store, false)] } ?? []) + shaderStores.map { ($0.0, $0.1, false) }
+            + (geometry.detailNetwork.map { [("delta", $0.network.store, false)] } ?? [])
+            + ((geometry.detail as? HeightFieldDetail).map { [("delta", $0.store, false)] } ?? []) + shaderStores.map { ($0.0, $0.1, false) }
         let grads = stores.map { $0.1.gradArray }
         for ((name, store, frozen), grad) in zip(stores, grads) {
             if frozen {
@@ -206,9 +211,20 @@ import SiderCore
     /// The intrinsic designs (fast: f_c the prior's distance field, δ, albedo × SH light with the
     /// skin blend; paper-intrinsic: f_c refined): the colour term now reaches f_θ through n by ∂S/∂n and
     /// through x̂ by the albedo's encoding; every albedo and light block is checked too.
-    @Test(arguments: ["fast", "paper-intrinsic"])
+    @Test(arguments: ["fast", "paper-intrinsic", otherDelta])
     func intrinsicDesignObjectiveMatchesFiniteDifferences(_ name: String) throws {
-        var config = TestConfigs.shipped(name)
+        var config = TestConfigs.shipped(name == Self.otherDelta ? "fast" : name)
+        if name == Self.otherDelta {
+            // fast with the other kind of δ: a network where it has a height field, or the reverse.
+            if config.detail.geometry.height != nil {
+                config.detail.geometry.height = nil
+                config.detail.geometry.delta = SDFNetworkConfig(encoding: .positional(frequencies: 7), hidden: [64, 64], skips: [],
+                                                                featureSize: 0, beta: 10, initialRadius: 0, startsAtZero: true)
+            } else {
+                config.detail.geometry.delta = nil
+                config.detail.geometry.height = HeightFieldConfig(spacing: 2)
+            }
+        }
         // Weights scale their terms linearly, so the check runs the colour term at weight 1 and a
         // broad lobe (α = 2, its direction perturbed): at fast's weight 3 the objective curves so
         // much within the step that the central difference is off by ≈ 6 % (1.5 % at half the
@@ -233,12 +249,18 @@ import SiderCore
             Self.perturb(network.network.store, 0.02, seed: 4)
             coarse = network
         }
-        let delta = try config.detail.geometry.delta.map { c -> NetworkGeometry in
+        var delta: (any DifferentiableSDF)? = try config.detail.geometry.delta.map { c -> NetworkGeometry in
             let dc = Self.shrunk(c, hidden: [16, 16], skips: [], features: 0)
             let d = NetworkGeometry(network: SDFNetwork(config: dc, seed: 2), frame: Self.frame, group: "delta")
             Self.perturb(d.network.store, 0.05, seed: 5)
             try #require(d.network.store.count > 0)
             return d
+        }
+        if let height = config.detail.geometry.height {
+            // Heights of a few tenths of a millimetre at this frame's scale: relief that tilts n.
+            let d = try HeightFieldDetail(camera: Self.camera, config: height, lengthUnit: Self.frame.scale)
+            Self.perturb(d.store, 0.002, seed: 5)
+            delta = d
         }
         var small = intrinsicConfig
         small.albedo.hidden = [8]

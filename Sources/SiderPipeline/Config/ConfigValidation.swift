@@ -37,13 +37,19 @@ extension ReconstructionConfig {
             try check((0...3).contains(grid.subdivisions), "coarse.priorGrid.subdivisions", "must be in 0…3")
             try check((4...16).contains(grid.bandCells), "coarse.priorGrid.bandCells", "must be in 4…16")
             try check(coarse.steps == 0, "coarse.steps", "must be 0 with coarse.priorGrid (f_c is the prior's distance field; no network is trained)")
-            try check(detail.geometry.delta != nil, "detail.geometry.delta", "is needed with coarse.priorGrid (f_c has no parameters; δ carries the detail)")
+            try check(detail.geometry.hasDetailField, "detail.geometry.delta", "is needed with coarse.priorGrid (f_c has no parameters; δ, a network or a height field, carries the detail)")
             try check(!detail.shader.feature, "detail.shader.feature", "must be false with coarse.priorGrid (the prior's distance field has no feature γ)")
         }
 
         try check((0...1_000_000).contains(detail.iterations), "detail.iterations", "must be in 0…1000000 (is \(detail.iterations))")
         try check((1...1_000_000).contains(detail.raysPerBatch), "detail.raysPerBatch", "must be in 1…1000000")
         try check((1...1_000_000).contains(detail.pointsPerBatch), "detail.pointsPerBatch", "must be in 1…1000000")
+        if let height = detail.geometry.height {
+            try check(detail.geometry.delta == nil, "detail.geometry", "needs at most one of \"delta\" (a network) and \"height\" (a height field)")
+            try check(height.spacing.isFinite && height.spacing >= 0.5 && height.spacing <= 64, "detail.geometry.height.spacing",
+                      "must be in 0.5…64 crop pixels (is \(height.spacing))")
+            try check((0...16).contains(height.margin), "detail.geometry.height.margin", "must be in 0…16")
+        }
         if let delta = detail.geometry.delta {
             try delta.validate("detail.geometry.delta")
             try check(delta.featureSize == 0, "detail.geometry.delta.featureSize", "must be 0 (γ comes from f_c)")

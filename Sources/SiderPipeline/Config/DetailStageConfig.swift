@@ -32,10 +32,25 @@ public struct ResidualHighPassConfig: Codable, Sendable, Equatable {
 }
 
 /// f_θ in the detail stage: the coarse network f_c, refined, optionally plus a detail field δ
-/// that starts at zero (`RefinedGeometry`).
+/// that starts at zero (`RefinedGeometry`): a network (`delta`) or a height field over the crop
+/// (`height`), at most one of the two.
 public struct DetailGeometryConfig: Codable, Sendable, Equatable {
     /// δ's network (nil: the detail stage refines f_c itself, as the paper does).
     public var delta: SDFNetworkConfig?
+    /// δ as a bicubic height field over the crop (`HeightFieldDetail`).
+    public var height: HeightFieldConfig?
+
+    /// Whether f_θ has a detail field δ of either kind.
+    public var hasDetailField: Bool { delta != nil || height != nil }
+}
+
+/// The lattice of δ's height field: a node every `spacing` crop pixels, `margin` nodes beyond
+/// the crop's edges.
+public struct HeightFieldConfig: Codable, Sendable, Equatable {
+    public var spacing: Float
+    public var margin: Int
+
+    public init(spacing: Float, margin: Int = 2) { self.spacing = spacing; self.margin = margin }
 }
 
 /// g_ω: the paper's network (`network`) or the intrinsic shader a ⊙ S(n; ℓ) (`intrinsic`),

@@ -21,8 +21,11 @@ public final class DetailStage {
         self.face = face
         self.config = config
         let frame = trainer.frame
-        let delta = config.detail.geometry.delta.map {
+        var delta: (any DifferentiableSDF)? = config.detail.geometry.delta.map {
             NetworkGeometry(network: SDFNetwork(config: $0, seed: seeds.detailField), frame: frame, group: "delta")
+        }
+        if let height = config.detail.geometry.height {
+            delta = try HeightFieldDetail(camera: face.camera, config: height, lengthUnit: frame.scale)
         }
         geometry = RefinedGeometry(coarse: coarse, detail: delta)
         skinConfidence = config.detail.shader.intrinsic?.skin.map { SkinConfidence.map(image: face.image, rays: face.rays, config: $0) }

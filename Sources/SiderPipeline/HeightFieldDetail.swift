@@ -1,0 +1,210 @@
+import Geometry
+import NeuralFields
+import SiderCore
+
+/// δ as a height field over the crop (`detail.geometry.height`), the alternative to δ's network:
+///
+///   δ(x) = −L·h(p(x)),  p(x) = ((f_x·X/Z + c_x)/s + m, (f_y·Y/Z + c_y)/s + m),
+///   h(p) = Σᵢⱼ cᵢⱼ·B(pₓ − i)·B(p_y − j),
+///
+/// x = (X, Y, Z) in camera space, p its crop pixel in lattice units (node spacing s crop pixels,
+/// m nodes beyond the crop's edge), B the uniform cubic B-spline, L the frame's length unit (c
+/// in normalised units, like δ's network). With f_c a distance field, f_c − L·h moves the surface
+/// by L·h along the prior's normal where each ray meets it: a displacement map in the photo's own
+/// frame (DECA's detail is one in UV space). Every node is its own parameter, so any bandwidth up
+/// to the node spacing is equally easy to reach (no spectral bias, no axis-aligned encoding
+/// stripes); the priors on ∇f decide which relief survives. C² in x, so the Hessian IDR's
+/// backward needs is continuous:
+///
+///   ∇δ = −L·(hₓ·Jₓ + h_y·J_y),  Jₓ = ∂pₓ/∂x = a·(1, 0, −X/Z), J_y = b·(0, 1, −Y/Z),
+///   a = f_x/(s·Z), b = f_y/(s·Z),
+///   ∇²δ = −L·(hₓₓ·JₓJₓᵀ + hₓᵧ·(JₓJ_yᵀ + J_yJₓᵀ) + h_yy·J_yJ_yᵀ + hₓ·∇²pₓ + h_y·∇²p_y),
+///   ∇²pₓ: (X, Z) = −a/Z, (Z, Z) = 2a·X/Z²;  ∇²p_y: (Y, Z) = −b/Z, (Z, Z) = 2b·Y/Z².
+///
+/// Nodes outside the lattice are zero; points with Z ≤ 0 have δ = 0. One parameter group, "delta".
+public final class HeightFieldDetail: DifferentiableSDF {
+    public let camera: PinholeCamera
+    public let config: HeightFieldConfig
+    /// Nodes per row and column.
+    public let nodes: SIMD2<Int>
+    public let lengthUnit: Float
+    public let group: NetworkParameterGroup
+    let store: ParameterStore
+    let heights: ParameterView
+    private let accumulates = AccumulateFlag()
+    let lattice: HeightLattice
+    private var last: [HeightLattice.Sample] = []
+
+
+    /// - Parameters:
+    ///   - camera: the crop's camera (the lattice covers its pixels).
+    ///   - lengthUnit: L, the camera-space length of one normalised unit (`CoarseFrame.scale`).
+    public init(camera: PinholeCamera, config: HeightFieldConfig, lengthUnit: Float) throws {
+        guard config.spacing.isFinite, config.spacing > 0, config.margin >= 0, lengthUnit > 0, lengthUnit.isFinite else {
+            throw SiderError(.badInput, "height field needs a positive node spacing and length unit")
+        }
+        self.camera = camera
+        self.config = config
+        self.lengthUnit = lengthUnit
+        func count(_ pixels: Int) -> Int { Int((Float(pixels) / config.spacing).rounded(.up)) + 1 + 2 * config.margin }
+        nodes = SIMD2(count(camera.width), count(camera.height))
+        lattice = HeightLattice(camera: camera, spacing: config.spacing, margin: config.margin, nodes: nodes)
+        guard let total = CheckedSize.product(nodes.x, nodes.y, limit: 1 << 24) else {
+            throw SiderError(.badInput, "height field of \(nodes.x)×\(nodes.y) nodes is too large (node spacing \(config.spacing) crop pixels)")
+        }
+        store = ParameterStore()
+        heights = store.allocate("heights", count: total)
+        store.freeze()
+        let flag = accumulates
+        group = NetworkParameterGroup(name: "delta", store: store) { flag.on = $0 }
+    }
+
+    public var parameterGroups: [any ParameterGroup] { [group] }
+    public var featureCount: Int { 0 }
+
+    /// The node heights c (normalised units), row-major (`nodes.x` per row).
+    public var nodeHeights: UnsafeMutablePointer<Float> { store.value(heights) }
+
+    public func sdf(_ points: [SIMD3<Float>]) -> [Float] {
+        var out = [Float](repeating: 0, count: points.count)
+        let c = SendableConstPointer(UnsafePointer(nodeHeights)), L = lengthUnit, lattice = lattice
+        points.withUnsafeBufferPointer { src in
+            let sp = SendableConstPointer(src.baseAddress!)
+            out.withUnsafeMutableBufferPointer { dst in
+                let dp = SendablePointer(dst.baseAddress!)
+                parallelFor(points.count, minChunk: 4096) { range in
+                    for i in range {
+                        let s = lattice.sample(sp.base[i], second: false)
+                        dp.base[i] = s.valid ? -L * lattice.heightDerivatives(s, c.base).0 : 0
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    public func forward(_ points: [SIMD3<Float>]) -> GeometryEvaluation {
+        last = points.map { lattice.sample($0, second: true) }
+        let c = UnsafePointer(nodeHeights), L = lengthUnit
+        var sdf = [Float](repeating: 0, count: points.count)
+        var gradients = [SIMD3<Float>](repeating: .zero, count: points.count)
+        for (k, s) in last.enumerated() where s.valid {
+            let (h, hx, hy, _, _, _) = lattice.heightDerivatives(s, c)
+            sdf[k] = -L * h
+            gradients[k] = -L * (hx * s.jx + hy * s.jy)
+        }
+        return GeometryEvaluation(sdf: sdf, features: [], gradients: gradients)
+    }
+
+    /// ∂L/∂x = ∂L/∂δ·∇δ + ∇²δ·∂L/∂(∇δ) at the last `forward`'s points; adds ∂L/∂c unless frozen.
+    public func backward(dSDF: [Float]?, dFeatures: [Float]?, dGradients: [SIMD3<Float>]?) -> [SIMD3<Float>] {
+        accumulate(dSDF: dSDF, dGradients: dGradients)
+        let c = UnsafePointer(nodeHeights), L = lengthUnit
+        var dx = [SIMD3<Float>](repeating: .zero, count: last.count)
+        for (k, s) in last.enumerated() where s.valid {
+            let (_, hx, hy, hxx, hxy, hyy) = lattice.heightDerivatives(s, c)
+            if let dSDF { dx[k] += dSDF[k] * (-L) * (hx * s.jx + hy * s.jy) }
+            guard let dGradients else { continue }
+            let v = dGradients[k], x = s.point
+            let ax = (s.jx * v).sum(), ay = (s.jy * v).sum()
+            // (hₓₓJₓJₓᵀ + hₓᵧ(JₓJ_yᵀ + J_yJₓᵀ) + h_yyJ_yJ_yᵀ)·v
+            var hv = s.jx * (hxx * ax + hxy * ay) + s.jy * (hxy * ax + hyy * ay)
+            // hₓ∇²pₓ·v + h_y∇²p_y·v, with a = Jₓ.x, b = J_y.y
+            let a = s.jx.x, b = s.jy.y, z = x.z
+            hv += hx * SIMD3(-a / z * v.z, 0, -a / z * v.x + 2 * a * x.x / (z * z) * v.z)
+            hv += hy * SIMD3(0, -b / z * v.z, -b / z * v.y + 2 * b * x.y / (z * z) * v.z)
+            dx[k] += -L * hv
+        }
+        return dx
+    }
+
+    public func accumulateParameterGradients(dSDF: [Float]?, dFeatures: [Float]?, dGradients: [SIMD3<Float>]?) {
+        accumulate(dSDF: dSDF, dGradients: dGradients)
+    }
+
+    /// ∂L/∂cᵢⱼ += −L·(∂L/∂δ·Bᵢⱼ + (Jₓ·∂L/∂∇δ)·∂ₓBᵢⱼ + (J_y·∂L/∂∇δ)·∂_yBᵢⱼ).
+    private func accumulate(dSDF: [Float]?, dGradients: [SIMD3<Float>]?) {
+        guard accumulates.on else { return }
+        let g = store.grad(heights), L = lengthUnit
+        for (k, s) in last.enumerated() where s.valid {
+            let ds = dSDF?[k] ?? 0
+            let v = dGradients?[k] ?? .zero
+            let gx = (s.jx * v).sum(), gy = (s.jy * v).sum()
+            guard ds != 0 || gx != 0 || gy != 0 else { continue }
+            for j in 0..<4 {
+                let row = s.node.y + j
+                guard row >= 0, row < nodes.y else { continue }
+                let along = ds * s.wy[j], alongX = gx * s.wy[j], alongY = gy * s.dy[j]
+                for i in 0..<4 {
+                    let col = s.node.x + i
+                    guard col >= 0, col < nodes.x else { continue }
+                    g[row * nodes.x + col] -= L * (along * s.wx[i] + alongX * s.dx[i] + alongY * s.wx[i])
+                }
+            }
+        }
+    }
+}
+
+/// The lattice's geometry: crop camera, node spacing and count (what a point's sample needs).
+struct HeightLattice: Sendable {
+    var camera: PinholeCamera
+    var spacing: Float
+    var margin: Int
+    var nodes: SIMD2<Int>
+
+    /// One point's lattice cell, weights and derivatives.
+    struct Sample {
+        var node = SIMD2<Int>(Int.min, Int.min)
+        var wx = SIMD4<Float>.zero, dx = SIMD4<Float>.zero, ddx = SIMD4<Float>.zero
+        var wy = SIMD4<Float>.zero, dy = SIMD4<Float>.zero, ddy = SIMD4<Float>.zero
+        var jx = SIMD3<Float>.zero, jy = SIMD3<Float>.zero
+        var point = SIMD3<Float>.zero
+        var valid: Bool { node.x > Int.min }
+    }
+
+    @inline(__always)
+    func sample(_ x: SIMD3<Float>, second: Bool) -> Sample {
+        var s = Sample()
+        guard x.z > 0, x.x.isFinite, x.y.isFinite, x.z.isFinite else { return s }
+        let sp = spacing, m = Float(margin)
+        let px = (camera.fx * x.x / x.z + camera.cx) / sp + m
+        let py = (camera.fy * x.y / x.z + camera.cy) / sp + m
+        guard abs(px) < 1e6, abs(py) < 1e6 else { return s }
+        let fx = px.rounded(.down), fy = py.rounded(.down)
+        (s.wx, s.dx, s.ddx) = CubicBSpline.basis(px - fx)
+        (s.wy, s.dy, s.ddy) = CubicBSpline.basis(py - fy)
+        if !second { s.ddx = .zero; s.ddy = .zero }
+        s.node = SIMD2(Int(fx) - 1, Int(fy) - 1)
+        let a = camera.fx / (sp * x.z), b = camera.fy / (sp * x.z)
+        s.jx = a * SIMD3(1, 0, -x.x / x.z)
+        s.jy = b * SIMD3(0, 1, -x.y / x.z)
+        s.point = x
+        return s
+    }
+
+    /// h and its derivatives in lattice units at a sample: (h, hₓ, h_y, hₓₓ, hₓᵧ, h_yy).
+    @inline(__always)
+    func heightDerivatives(_ s: Sample, _ c: UnsafePointer<Float>) -> (Float, Float, Float, Float, Float, Float) {
+        var h: Float = 0, hx: Float = 0, hy: Float = 0, hxx: Float = 0, hxy: Float = 0, hyy: Float = 0
+        for j in 0..<4 {
+            let row = s.node.y + j
+            guard row >= 0, row < nodes.y else { continue }
+            var v: Float = 0, vd: Float = 0, vdd: Float = 0
+            for i in 0..<4 {
+                let col = s.node.x + i
+                guard col >= 0, col < nodes.x else { continue }
+                let cij = c[row * nodes.x + col]
+                v += s.wx[i] * cij; vd += s.dx[i] * cij; vdd += s.ddx[i] * cij
+            }
+            h += s.wy[j] * v; hx += s.wy[j] * vd; hy += s.dy[j] * v
+            hxx += s.wy[j] * vdd; hxy += s.dy[j] * vd; hyy += s.ddy[j] * v
+        }
+        return (h, hx, hy, hxx, hxy, hyy)
+    }
+
+}
+
+/// Whether the group is trainable (set by the group when it is frozen or thawed).
+private final class AccumulateFlag {
+    var on = true
+}
