@@ -21,37 +21,46 @@ import SiderCore
 ///   ∇²δ = −L·(hₓₓ·JₓJₓᵀ + hₓᵧ·(JₓJ_yᵀ + J_yJₓᵀ) + h_yy·J_yJ_yᵀ + hₓ·∇²pₓ + h_y·∇²p_y),
 ///   ∇²pₓ: (X, Z) = −a/Z, (Z, Z) = 2a·X/Z²;  ∇²p_y: (Y, Z) = −b/Z, (Z, Z) = 2b·Y/Z².
 ///
-/// Nodes outside the lattice are zero; points with Z ≤ 0 have δ = 0. One parameter group, "delta".
+/// With `levels` > 1, lattices of spacing s, 2s, 4s, … add (h = Σₗ hₗ): the coarse nodes move
+/// broad shape in few steps, where the fine ones alone would need many coherent ones. Nodes outside
+/// a lattice are zero; points with Z ≤ 0 have δ = 0. One parameter group, "delta".
 public final class HeightFieldDetail: DifferentiableSDF {
     public let camera: PinholeCamera
     public let config: HeightFieldConfig
-    /// Nodes per row and column.
-    public let nodes: SIMD2<Int>
     public let lengthUnit: Float
     public let group: NetworkParameterGroup
+    /// One lattice per level, finest first (spacing s·2ˡ); their heights add.
+    let lattices: [HeightLattice]
     let store: ParameterStore
     let heights: ParameterView
     private let accumulates = AccumulateFlag()
-    let lattice: HeightLattice
+    /// The last `forward`'s samples, level-major (`lattices.count` × points).
     private var last: [HeightLattice.Sample] = []
-
+    private var lastCount = 0
 
     /// - Parameters:
-    ///   - camera: the crop's camera (the lattice covers its pixels).
+    ///   - camera: the crop's camera (the lattices cover its pixels).
     ///   - lengthUnit: L, the camera-space length of one normalised unit (`CoarseFrame.scale`).
     public init(camera: PinholeCamera, config: HeightFieldConfig, lengthUnit: Float) throws {
-        guard config.spacing.isFinite, config.spacing > 0, config.margin >= 0, lengthUnit > 0, lengthUnit.isFinite else {
-            throw SiderError(.badInput, "height field needs a positive node spacing and length unit")
+        guard config.spacing.isFinite, config.spacing > 0, config.margin >= 0, (1...8).contains(config.levels),
+              lengthUnit > 0, lengthUnit.isFinite else {
+            throw SiderError(.badInput, "height field needs a positive node spacing and length unit and 1…8 levels")
         }
         self.camera = camera
         self.config = config
         self.lengthUnit = lengthUnit
-        func count(_ pixels: Int) -> Int { Int((Float(pixels) / config.spacing).rounded(.up)) + 1 + 2 * config.margin }
-        nodes = SIMD2(count(camera.width), count(camera.height))
-        lattice = HeightLattice(camera: camera, spacing: config.spacing, margin: config.margin, nodes: nodes)
-        guard let total = CheckedSize.product(nodes.x, nodes.y, limit: 1 << 24) else {
-            throw SiderError(.badInput, "height field of \(nodes.x)×\(nodes.y) nodes is too large (node spacing \(config.spacing) crop pixels)")
+        var lattices: [HeightLattice] = [], total = 0
+        for level in 0..<config.levels {
+            let spacing = config.spacing * Float(1 << level)
+            func count(_ pixels: Int) -> Int { Int((Float(pixels) / spacing).rounded(.up)) + 1 + 2 * config.margin }
+            let nodes = SIMD2(count(camera.width), count(camera.height))
+            guard let n = CheckedSize.product(nodes.x, nodes.y, limit: 1 << 24), let sum = CheckedSize.sum(total, n, limit: 1 << 24) else {
+                throw SiderError(.badInput, "height field of \(nodes.x)×\(nodes.y) nodes is too large (node spacing \(spacing) crop pixels)")
+            }
+            lattices.append(HeightLattice(camera: camera, spacing: spacing, margin: config.margin, nodes: nodes, offset: total))
+            total = sum
         }
+        self.lattices = lattices
         store = ParameterStore()
         heights = store.allocate("heights", count: total)
         store.freeze()
@@ -62,20 +71,27 @@ public final class HeightFieldDetail: DifferentiableSDF {
     public var parameterGroups: [any ParameterGroup] { [group] }
     public var featureCount: Int { 0 }
 
-    /// The node heights c (normalised units), row-major (`nodes.x` per row).
+    /// Nodes per row and column of the finest level.
+    public var nodes: SIMD2<Int> { lattices[0].nodes }
+
+    /// Every level's node heights c (normalised units), each row-major, finest first.
     public var nodeHeights: UnsafeMutablePointer<Float> { store.value(heights) }
 
     public func sdf(_ points: [SIMD3<Float>]) -> [Float] {
         var out = [Float](repeating: 0, count: points.count)
-        let c = SendableConstPointer(UnsafePointer(nodeHeights)), L = lengthUnit, lattice = lattice
+        let c = SendableConstPointer(UnsafePointer(nodeHeights)), L = lengthUnit, lattices = lattices
         points.withUnsafeBufferPointer { src in
             let sp = SendableConstPointer(src.baseAddress!)
             out.withUnsafeMutableBufferPointer { dst in
                 let dp = SendablePointer(dst.baseAddress!)
                 parallelFor(points.count, minChunk: 4096) { range in
                     for i in range {
-                        let s = lattice.sample(sp.base[i], second: false)
-                        dp.base[i] = s.valid ? -L * lattice.heightDerivatives(s, c.base).0 : 0
+                        var h: Float = 0
+                        for lattice in lattices {
+                            let s = lattice.sample(sp.base[i], second: false)
+                            if s.valid { h += lattice.heightDerivatives(s, c.base + lattice.offset).0 }
+                        }
+                        dp.base[i] = -L * h
                     }
                 }
             }
@@ -84,14 +100,19 @@ public final class HeightFieldDetail: DifferentiableSDF {
     }
 
     public func forward(_ points: [SIMD3<Float>]) -> GeometryEvaluation {
-        last = points.map { lattice.sample($0, second: true) }
+        lastCount = points.count
+        last = lattices.flatMap { lattice in points.map { lattice.sample($0, second: true) } }
         let c = UnsafePointer(nodeHeights), L = lengthUnit
         var sdf = [Float](repeating: 0, count: points.count)
         var gradients = [SIMD3<Float>](repeating: .zero, count: points.count)
-        for (k, s) in last.enumerated() where s.valid {
-            let (h, hx, hy, _, _, _) = lattice.heightDerivatives(s, c)
-            sdf[k] = -L * h
-            gradients[k] = -L * (hx * s.jx + hy * s.jy)
+        for (l, lattice) in lattices.enumerated() {
+            for k in 0..<points.count {
+                let s = last[l * points.count + k]
+                guard s.valid else { continue }
+                let (h, hx, hy, _, _, _) = lattice.heightDerivatives(s, c + lattice.offset)
+                sdf[k] -= L * h
+                gradients[k] -= L * (hx * s.jx + hy * s.jy)
+            }
         }
         return GeometryEvaluation(sdf: sdf, features: [], gradients: gradients)
     }
@@ -99,21 +120,25 @@ public final class HeightFieldDetail: DifferentiableSDF {
     /// ∂L/∂x = ∂L/∂δ·∇δ + ∇²δ·∂L/∂(∇δ) at the last `forward`'s points; adds ∂L/∂c unless frozen.
     public func backward(dSDF: [Float]?, dFeatures: [Float]?, dGradients: [SIMD3<Float>]?) -> [SIMD3<Float>] {
         accumulate(dSDF: dSDF, dGradients: dGradients)
-        let c = UnsafePointer(nodeHeights), L = lengthUnit
-        var dx = [SIMD3<Float>](repeating: .zero, count: last.count)
-        for (k, s) in last.enumerated() where s.valid {
-            let (_, hx, hy, hxx, hxy, hyy) = lattice.heightDerivatives(s, c)
-            if let dSDF { dx[k] += dSDF[k] * (-L) * (hx * s.jx + hy * s.jy) }
-            guard let dGradients else { continue }
-            let v = dGradients[k], x = s.point
-            let ax = (s.jx * v).sum(), ay = (s.jy * v).sum()
-            // (hₓₓJₓJₓᵀ + hₓᵧ(JₓJ_yᵀ + J_yJₓᵀ) + h_yyJ_yJ_yᵀ)·v
-            var hv = s.jx * (hxx * ax + hxy * ay) + s.jy * (hxy * ax + hyy * ay)
-            // hₓ∇²pₓ·v + h_y∇²p_y·v, with a = Jₓ.x, b = J_y.y
-            let a = s.jx.x, b = s.jy.y, z = x.z
-            hv += hx * SIMD3(-a / z * v.z, 0, -a / z * v.x + 2 * a * x.x / (z * z) * v.z)
-            hv += hy * SIMD3(0, -b / z * v.z, -b / z * v.y + 2 * b * x.y / (z * z) * v.z)
-            dx[k] += -L * hv
+        let c = UnsafePointer(nodeHeights), L = lengthUnit, n = lastCount
+        var dx = [SIMD3<Float>](repeating: .zero, count: n)
+        for (l, lattice) in lattices.enumerated() {
+            for k in 0..<n {
+                let s = last[l * n + k]
+                guard s.valid else { continue }
+                let (_, hx, hy, hxx, hxy, hyy) = lattice.heightDerivatives(s, c + lattice.offset)
+                if let dSDF { dx[k] += dSDF[k] * (-L) * (hx * s.jx + hy * s.jy) }
+                guard let dGradients else { continue }
+                let v = dGradients[k], x = s.point
+                let ax = (s.jx * v).sum(), ay = (s.jy * v).sum()
+                // (hₓₓJₓJₓᵀ + hₓᵧ(JₓJ_yᵀ + J_yJₓᵀ) + h_yyJ_yJ_yᵀ)·v
+                var hv = s.jx * (hxx * ax + hxy * ay) + s.jy * (hxy * ax + hyy * ay)
+                // hₓ∇²pₓ·v + h_y∇²p_y·v, with a = Jₓ.x, b = J_y.y
+                let a = s.jx.x, b = s.jy.y, z = x.z
+                hv += hx * SIMD3(-a / z * v.z, 0, -a / z * v.x + 2 * a * x.x / (z * z) * v.z)
+                hv += hy * SIMD3(0, -b / z * v.z, -b / z * v.y + 2 * b * x.y / (z * z) * v.z)
+                dx[k] += -L * hv
+            }
         }
         return dx
     }
@@ -122,23 +147,28 @@ public final class HeightFieldDetail: DifferentiableSDF {
         accumulate(dSDF: dSDF, dGradients: dGradients)
     }
 
-    /// ∂L/∂cᵢⱼ += −L·(∂L/∂δ·Bᵢⱼ + (Jₓ·∂L/∂∇δ)·∂ₓBᵢⱼ + (J_y·∂L/∂∇δ)·∂_yBᵢⱼ).
+    /// ∂L/∂cᵢⱼ += −L·(∂L/∂δ·Bᵢⱼ + (Jₓ·∂L/∂∇δ)·∂ₓBᵢⱼ + (J_y·∂L/∂∇δ)·∂_yBᵢⱼ), per level.
     private func accumulate(dSDF: [Float]?, dGradients: [SIMD3<Float>]?) {
         guard accumulates.on else { return }
-        let g = store.grad(heights), L = lengthUnit
-        for (k, s) in last.enumerated() where s.valid {
-            let ds = dSDF?[k] ?? 0
-            let v = dGradients?[k] ?? .zero
-            let gx = (s.jx * v).sum(), gy = (s.jy * v).sum()
-            guard ds != 0 || gx != 0 || gy != 0 else { continue }
-            for j in 0..<4 {
-                let row = s.node.y + j
-                guard row >= 0, row < nodes.y else { continue }
-                let along = ds * s.wy[j], alongX = gx * s.wy[j], alongY = gy * s.dy[j]
-                for i in 0..<4 {
-                    let col = s.node.x + i
-                    guard col >= 0, col < nodes.x else { continue }
-                    g[row * nodes.x + col] -= L * (along * s.wx[i] + alongX * s.dx[i] + alongY * s.wx[i])
+        let L = lengthUnit, n = lastCount
+        for (l, lattice) in lattices.enumerated() {
+            let g = store.grad(heights) + lattice.offset, nodes = lattice.nodes
+            for k in 0..<n {
+                let s = last[l * n + k]
+                guard s.valid else { continue }
+                let ds = dSDF?[k] ?? 0
+                let v = dGradients?[k] ?? .zero
+                let gx = (s.jx * v).sum(), gy = (s.jy * v).sum()
+                guard ds != 0 || gx != 0 || gy != 0 else { continue }
+                for j in 0..<4 {
+                    let row = s.node.y + j
+                    guard row >= 0, row < nodes.y else { continue }
+                    let along = ds * s.wy[j], alongX = gx * s.wy[j], alongY = gy * s.dy[j]
+                    for i in 0..<4 {
+                        let col = s.node.x + i
+                        guard col >= 0, col < nodes.x else { continue }
+                        g[row * nodes.x + col] -= L * (along * s.wx[i] + alongX * s.dx[i] + alongY * s.wx[i])
+                    }
                 }
             }
         }
@@ -151,6 +181,8 @@ struct HeightLattice: Sendable {
     var spacing: Float
     var margin: Int
     var nodes: SIMD2<Int>
+    /// Where this lattice's heights start in the field's parameters.
+    var offset: Int
 
     /// One point's lattice cell, weights and derivatives.
     struct Sample {

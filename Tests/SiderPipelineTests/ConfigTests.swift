@@ -68,6 +68,7 @@ import SiderCore
         let fast = try String(contentsOf: ShippedConfigs.url("fast"), encoding: .utf8)
         let dir = try Self.temporary([
             "fast.json": fast,
+            "fast-network.json": try String(contentsOf: ShippedConfigs.url("fast-network"), encoding: .utf8),
             "typo.json": #"{"extends": "fast.json", "detail": {"iteratoins": 5}}"#,
             "range.json": #"{"extends": "fast.json", "crop": {"size": 10}}"#,
             "term.json": #"{"extends": "fast.json", "detail": {"losses": {"smothness": {"weight": 1}}}}"#,
@@ -97,6 +98,12 @@ import SiderCore
             (load("fast.json", ["coarse.priorGrid.spacing=0.0001"]), "coarse.priorGrid.spacing must be in 0.0005…0.05"),
             (load("fast.json", ["coarse.priorGrid.bandCells=2"]), "coarse.priorGrid.bandCells must be in 4…16"),
             (load("fast.json", ["detail.shader.feature=true"]), "detail.shader.feature must be false with coarse.priorGrid"),
+            (load("fast.json", [#"detail.geometry.height={"spacing": 0.1, "margin": 2}"#, "detail.geometry.delta=null"]),
+             "detail.geometry.height.spacing must be in 0.5…64"),
+            (load("fast.json", [#"detail.geometry.height={"spacing": 2, "margin": 40}"#, "detail.geometry.delta=null"]),
+             "detail.geometry.height.margin must be in 0…16"),
+            (load("fast.json", ["detail.geometry.height=null", "detail.geometry.delta=null"]), "detail.geometry.delta is needed with coarse.priorGrid"),
+            (load("fast-network.json", [#"detail.geometry.height={"spacing": 2}"#]), "detail.geometry needs at most one of"),
             (Self.message { try ConfigLoader.shipped("nonesuch") }, "unknown preset 'nonesuch'"),
         ]
         for (message, expected) in cases {

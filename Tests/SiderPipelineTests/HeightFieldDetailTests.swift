@@ -10,10 +10,11 @@ import SiderCore
 struct HeightFieldDetailTests {
     static let camera = PinholeCamera(fx: 120, fy: 110, cx: 24, cy: 20, width: 48, height: 40)
 
+    /// Two levels (spacing 3 and 6 crop pixels), random heights.
     static func field(seed: UInt64, spacing: Float = 3) throws -> HeightFieldDetail {
-        let f = try HeightFieldDetail(camera: camera, config: HeightFieldConfig(spacing: spacing, margin: 2), lengthUnit: 0.2)
+        let f = try HeightFieldDetail(camera: camera, config: HeightFieldConfig(spacing: spacing, margin: 2, levels: 2), lengthUnit: 0.2)
         var rng = SeededGenerator(seed: seed)
-        let n = f.nodes.x * f.nodes.y
+        let n = f.store.count
         for i in 0..<n { f.nodeHeights[i] = 0.01 * rng.normal() }
         return f
     }
@@ -74,9 +75,11 @@ struct HeightFieldDetailTests {
         let grad = f.store.gradArray
         let touched = grad.indices.filter { grad[$0] != 0 }
         #expect(touched.count > 20)
+        let coarse = f.lattices[1].offset
+        #expect(touched.contains { $0 < coarse } && touched.contains { $0 >= coarse }, "both levels receive gradients")
         let h: Float = 1e-3
         var worst: Double = 0, scale: Double = 0
-        for i in touched.prefix(40) {
+        for i in touched.prefix(30) + touched.suffix(30) {
             let c = f.nodeHeights[i]
             f.nodeHeights[i] = c + h; let plus = objective()
             f.nodeHeights[i] = c - h; let minus = objective()
@@ -111,6 +114,9 @@ struct HeightFieldDetailTests {
         #expect(throws: SiderError.self) { try HeightFieldDetail(camera: big, config: HeightFieldConfig(spacing: 1), lengthUnit: 1) }
         #expect(throws: SiderError.self) {
             try HeightFieldDetail(camera: Self.camera, config: HeightFieldConfig(spacing: 0), lengthUnit: 1)
+        }
+        #expect(throws: SiderError.self) {
+            try HeightFieldDetail(camera: Self.camera, config: HeightFieldConfig(spacing: 2, levels: 9), lengthUnit: 1)
         }
     }
 }

@@ -49,6 +49,7 @@ extension ReconstructionConfig {
             try check(height.spacing.isFinite && height.spacing >= 0.5 && height.spacing <= 64, "detail.geometry.height.spacing",
                       "must be in 0.5…64 crop pixels (is \(height.spacing))")
             try check((0...16).contains(height.margin), "detail.geometry.height.margin", "must be in 0…16")
+            try check((1...8).contains(height.levels), "detail.geometry.height.levels", "must be in 1…8")
         }
         if let delta = detail.geometry.delta {
             try delta.validate("detail.geometry.delta")

@@ -44,13 +44,27 @@ public struct DetailGeometryConfig: Codable, Sendable, Equatable {
     public var hasDetailField: Bool { delta != nil || height != nil }
 }
 
-/// The lattice of δ's height field: a node every `spacing` crop pixels, `margin` nodes beyond
-/// the crop's edges.
+/// The lattices of δ's height field: a node every `spacing` crop pixels, `margin` nodes beyond
+/// the crop's edges, `levels` lattices of spacing s, 2s, 4s, … whose heights add.
 public struct HeightFieldConfig: Codable, Sendable, Equatable {
     public var spacing: Float
     public var margin: Int
+    public var levels: Int
 
-    public init(spacing: Float, margin: Int = 2) { self.spacing = spacing; self.margin = margin }
+    public init(spacing: Float, margin: Int = 2, levels: Int = 1) {
+        self.spacing = spacing; self.margin = margin; self.levels = levels
+    }
+
+    enum CodingKeys: String, CodingKey { case spacing, margin, levels }
+
+    /// `margin` (2 nodes: the cubic B-spline's support beyond the crop's edge) and `levels` (1)
+    /// may be left out.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        spacing = try c.decode(Float.self, forKey: .spacing)
+        margin = try c.decodeIfPresent(Int.self, forKey: .margin) ?? 2
+        levels = try c.decodeIfPresent(Int.self, forKey: .levels) ?? 1
+    }
 }
 
 /// g_ω: the paper's network (`network`) or the intrinsic shader a ⊙ S(n; ℓ) (`intrinsic`),
