@@ -34,8 +34,29 @@ public final class PriorDistanceField: DifferentiableSDF {
         grid.values(points)
     }
 
+    /// Samples kept for points the detail stage evaluates every iteration (its regulariser pool
+    /// 𝒫): f_c has no parameters, so they never change; most of 𝒫 lies outside the band, where
+    /// each evaluation is an exact BVH query.
+    private var memo: [SIMD3<Float>: SplineSample] = [:]
+
+    /// Evaluates f_c once at `points` and answers `forward` there from then on.
+    public func memoise(_ points: [SIMD3<Float>]) {
+        let unique = Array(Set(points))
+        memo = Dictionary(uniqueKeysWithValues: zip(unique, grid.samples(unique, hessian: true)))
+    }
+
     public func forward(_ points: [SIMD3<Float>]) -> GeometryEvaluation {
-        last = grid.samples(points, hessian: true)
+        if memo.isEmpty {
+            last = grid.samples(points, hessian: true)
+        } else {
+            var missing: [Int] = []
+            last = points.enumerated().map { i, p in
+                if let s = memo[p] { return s }
+                missing.append(i)
+                return SplineSample()
+            }
+            for (i, s) in zip(missing, grid.samples(missing.map { points[$0] }, hessian: true)) { last[i] = s }
+        }
         return GeometryEvaluation(sdf: last.map(\.value), features: [], gradients: last.map(\.gradient))
     }
 
