@@ -29,6 +29,8 @@ public final class IntrinsicShader: DifferentiableShader {
     public private(set) var lastShading: [SIMD3<Float>] = []
     private var lastNormals: [SIMD3<Float>] = []
     private var lastSkin: [Float] = []
+    /// The rows of the last forward where m < 1, the only ones a_d was evaluated at.
+    private var detailRows: [Int] = []
     /// s per point of the last forward (empty without a lobe).
     public private(set) var lastSpecular: [Float] = []
 
@@ -76,10 +78,13 @@ public final class IntrinsicShader: DifferentiableShader {
         x.withUnsafeBufferPointer { albedo.forward(points: $0.baseAddress!, count: n) }
         var a = unflattened(albedo.rgb, count: n)
         if let d = albedoDetail {
-            x.withUnsafeBufferPointer { d.forward(points: $0.baseAddress!, count: n) }
-            let ad = unflattened(d.rgb, count: n)
             lastSkin = pixels.map { p in skinConfidence.map { $0[Int(p)] } ?? 1 }
-            for i in 0..<n { a[i] = lastSkin[i] * a[i] + (1 - lastSkin[i]) * ad[i] }
+            // a_d only where it counts (m < 1): where m = 1, a = a_s and ∂L/∂a_d = 0.
+            detailRows = (0..<n).filter { lastSkin[$0] < 1 }
+            let xd = detailRows.flatMap { [x[3 * $0], x[3 * $0 + 1], x[3 * $0 + 2]] }
+            if !detailRows.isEmpty { xd.withUnsafeBufferPointer { d.forward(points: $0.baseAddress!, count: detailRows.count) } }
+            let ad = detailRows.isEmpty ? [] : unflattened(d.rgb, count: detailRows.count)
+            for (k, i) in detailRows.enumerated() { a[i] = lastSkin[i] * a[i] + (1 - lastSkin[i]) * ad[k] }
         }
         let l = lightStore.value(lightView)
         let rows = (0..<9).map { k in SIMD3(l[3 * k], l[3 * k + 1], l[3 * k + 2]) }
@@ -130,9 +135,9 @@ public final class IntrinsicShader: DifferentiableShader {
         var dSkinAlbedo = dAlbedo
         if albedoDetail != nil { for i in 0..<n { dSkinAlbedo[i] *= lastSkin[i] } }
         var dPoints = Self.pullback(albedo, dSkinAlbedo)
-        if let d = albedoDetail {
-            let dd = (0..<n).map { dAlbedo[$0] * (1 - lastSkin[$0]) }
-            for (i, g) in Self.pullback(d, dd).enumerated() { dPoints[i] += g }
+        if let d = albedoDetail, !detailRows.isEmpty {
+            let dd = detailRows.map { dAlbedo[$0] * (1 - lastSkin[$0]) }
+            for (k, g) in Self.pullback(d, dd).enumerated() { dPoints[detailRows[k]] += g }
         }
         let inv = 1 / frame.scale
         return ShadingInputGradients(points: dPoints.map { $0 * inv }, normals: dNormals, features: [])

@@ -39,10 +39,12 @@ public final class PriorDistanceField: DifferentiableSDF {
     /// each evaluation is an exact BVH query.
     private var memo: [SIMD3<Float>: SplineSample] = [:]
 
-    /// Evaluates f_c once at `points` and answers `forward` there from then on.
-    public func memoise(_ points: [SIMD3<Float>]) {
-        let unique = Array(Set(points))
-        memo = Dictionary(uniqueKeysWithValues: zip(unique, grid.samples(unique, hessian: true)))
+    /// Evaluates f_c once at `points` and answers `forward` there from then on; returns f_c there.
+    @discardableResult
+    public func memoise(_ points: [SIMD3<Float>]) -> [Float] {
+        let samples = grid.samples(points, hessian: true)
+        memo = Dictionary(zip(points, samples), uniquingKeysWith: { first, _ in first })
+        return samples.map(\.value)
     }
 
     public func forward(_ points: [SIMD3<Float>]) -> GeometryEvaluation {

@@ -120,3 +120,33 @@ struct HeightFieldDetailTests {
         }
     }
 }
+
+/// f_c as the prior's distance field answers memoised points exactly as it computes them.
+struct PriorDistanceFieldMemoTests {
+    @Test func memoisedPointsMatchComputedOnes() throws {
+        let sphere = TriangleMesh.icosphere(subdivisions: 2, radius: 0.12, center: [0, 0, 1])
+        let f = try PriorDistanceField(mesh: sphere, config: PriorGridConfig(spacing: 0.01, subdivisions: 0, bandCells: 4),
+                                       thickness: 0.004)
+        var rng = SeededGenerator(seed: 3)
+        // Near the sphere (in the band) and far from it (the exact fallback).
+        let pool = (0..<200).map { k -> SIMD3<Float> in
+            let d = SIMD3<Float>(rng.normal(), rng.normal(), rng.normal())
+            let r: Float = k % 2 == 0 ? rng.uniform(0.11, 0.13) : rng.uniform(0.2, 0.4)
+            return SIMD3(0, 0, 1) + r * d / (d * d).sum().squareRoot()
+        }
+        let before = f.forward(pool + [SIMD3(0.01, 0.02, 0.9)])
+        let values = f.memoise(pool)
+        #expect(values == Array(before.sdf.prefix(pool.count)))
+        let after = f.forward([SIMD3(0.01, 0.02, 0.9)] + pool.reversed())
+        #expect(after.sdf == [before.sdf.last!] + before.sdf.prefix(pool.count).reversed())
+        #expect(after.gradients == [before.gradients.last!] + before.gradients.prefix(pool.count).reversed())
+        // The Hessian term of backward comes from the memo too.
+        let v = [SIMD3<Float>](repeating: SIMD3(0.3, -0.2, 0.5), count: pool.count)
+        _ = f.forward(pool)
+        let memoised = f.backward(dSDF: nil, dFeatures: nil, dGradients: v)
+        let fresh = try PriorDistanceField(mesh: sphere, config: PriorGridConfig(spacing: 0.01, subdivisions: 0, bandCells: 4),
+                                           thickness: 0.004)
+        _ = fresh.forward(pool)
+        #expect(memoised == fresh.backward(dSDF: nil, dFeatures: nil, dGradients: v))
+    }
+}

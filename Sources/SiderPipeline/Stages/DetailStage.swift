@@ -32,10 +32,7 @@ public final class DetailStage {
         shader = ConfiguredShader(config: config.detail.shader, frame: frame, seeds: seeds, skinConfidence: skinConfidence)
         var problem = DetailProblem(rays: face.rays, targets: face.targets, coarse: trainer)
         // The prior's distance field is SDF_GT itself: λ₁ holds f_θ to it.
-        if let prior = coarse as? PriorDistanceField {
-            problem.regularizerSDF = prior.sdf(problem.regularizerPoints)
-            prior.memoise(problem.regularizerPoints)
-        }
+        if let prior = coarse as? PriorDistanceField { problem.regularizerSDF = prior.memoise(problem.regularizerPoints) }
         optimizer = try DetailOptimizer(problem: problem, geometry: geometry, shader: shader, config: config.detail,
                                         checkpoints: config.checkpoints, seed: seeds.detailBatches)
         coarseState = trainer.state
