@@ -50,7 +50,7 @@ struct ReportPageHTML {
         guard let meshesJSON else {
             return "<p class=\"note warn\">No 3D viewer: \(HTMLText.escape(notes.first(where: { $0.hasPrefix("viewer:") }) ?? "meshes missing"))</p>"
         }
-        let safeJSON = meshesJSON.replacingOccurrences(of: "</", with: "<\\/")
+        let safeJSON = InlineScriptText.escapingEndTags(meshesJSON)
         return """
         <div class="viewer-wrap">
         <div id="viewer"></div>

@@ -34,6 +34,6 @@ public enum ThreeJSLibrary {
 
     /// A script's text with every `</script` written `<\/script`, so it cannot end the element.
     static func inlineSafe(_ js: String) -> String {
-        js.replacingOccurrences(of: "</script", with: "<\\/script", options: .caseInsensitive)
+        InlineScriptText.escapingScriptEndTags(js)
     }
 }
