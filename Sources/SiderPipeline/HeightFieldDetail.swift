@@ -33,10 +33,9 @@ public final class HeightFieldDetail: DifferentiableSDF {
     let lattices: [HeightLattice]
     let store: ParameterStore
     let heights: ParameterView
-    private let accumulates = AccumulateFlag()
-    /// The last `forward`'s samples, level-major (`lattices.count` × points).
-    private var last: [HeightLattice.Sample] = []
-    private var lastCount = 0
+    /// The last `forward`'s samples and h's derivatives there, level-major (`lattices.count` × points).
+    private var last: [(sample: HeightLattice.Sample, h: HeightLattice.Derivatives)] = []
+    private var lastCount: Int { last.count / lattices.count }
 
     /// - Parameters:
     ///   - camera: the crop's camera (the lattices cover its pixels).
@@ -64,8 +63,7 @@ public final class HeightFieldDetail: DifferentiableSDF {
         store = ParameterStore()
         heights = store.allocate("heights", count: total)
         store.freeze()
-        let flag = accumulates
-        group = NetworkParameterGroup(name: "delta", store: store) { flag.on = $0 }
+        group = NetworkParameterGroup(name: "delta", store: store)
     }
 
     public var parameterGroups: [any ParameterGroup] { [group] }
@@ -89,7 +87,7 @@ public final class HeightFieldDetail: DifferentiableSDF {
                         var h: Float = 0
                         for lattice in lattices {
                             let s = lattice.sample(sp.base[i], second: false)
-                            if s.valid { h += lattice.heightDerivatives(s, c.base + lattice.offset).0 }
+                            if s.valid { h += lattice.derivatives(s, c.base + lattice.offset).h }
                         }
                         dp.base[i] = -L * h
                     }
@@ -100,18 +98,21 @@ public final class HeightFieldDetail: DifferentiableSDF {
     }
 
     public func forward(_ points: [SIMD3<Float>]) -> GeometryEvaluation {
-        lastCount = points.count
-        last = lattices.flatMap { lattice in points.map { lattice.sample($0, second: true) } }
         let c = UnsafePointer(nodeHeights), L = lengthUnit
+        last = lattices.flatMap { lattice in
+            points.map { x in
+                let s = lattice.sample(x, second: true)
+                return (s, s.valid ? lattice.derivatives(s, c + lattice.offset) : HeightLattice.Derivatives())
+            }
+        }
         var sdf = [Float](repeating: 0, count: points.count)
         var gradients = [SIMD3<Float>](repeating: .zero, count: points.count)
-        for (l, lattice) in lattices.enumerated() {
+        for l in lattices.indices {
             for k in 0..<points.count {
-                let s = last[l * points.count + k]
+                let (s, d) = last[l * points.count + k]
                 guard s.valid else { continue }
-                let (h, hx, hy, _, _, _) = lattice.heightDerivatives(s, c + lattice.offset)
-                sdf[k] -= L * h
-                gradients[k] -= L * (hx * s.jx + hy * s.jy)
+                sdf[k] -= L * d.h
+                gradients[k] -= L * (d.hx * s.jx + d.hy * s.jy)
             }
         }
         return GeometryEvaluation(sdf: sdf, features: [], gradients: gradients)
@@ -120,13 +121,13 @@ public final class HeightFieldDetail: DifferentiableSDF {
     /// ∂L/∂x = ∂L/∂δ·∇δ + ∇²δ·∂L/∂(∇δ) at the last `forward`'s points; adds ∂L/∂c unless frozen.
     public func backward(dSDF: [Float]?, dFeatures: [Float]?, dGradients: [SIMD3<Float>]?) -> [SIMD3<Float>] {
         accumulate(dSDF: dSDF, dGradients: dGradients)
-        let c = UnsafePointer(nodeHeights), L = lengthUnit, n = lastCount
+        let L = lengthUnit, n = lastCount
         var dx = [SIMD3<Float>](repeating: .zero, count: n)
-        for (l, lattice) in lattices.enumerated() {
+        for l in lattices.indices {
             for k in 0..<n {
-                let s = last[l * n + k]
+                let (s, d) = last[l * n + k]
                 guard s.valid else { continue }
-                let (_, hx, hy, hxx, hxy, hyy) = lattice.heightDerivatives(s, c + lattice.offset)
+                let (hx, hy, hxx, hxy, hyy) = (d.hx, d.hy, d.hxx, d.hxy, d.hyy)
                 if let dSDF { dx[k] += dSDF[k] * (-L) * (hx * s.jx + hy * s.jy) }
                 guard let dGradients else { continue }
                 let v = dGradients[k], x = s.point
@@ -149,12 +150,12 @@ public final class HeightFieldDetail: DifferentiableSDF {
 
     /// ∂L/∂cᵢⱼ += −L·(∂L/∂δ·Bᵢⱼ + (Jₓ·∂L/∂∇δ)·∂ₓBᵢⱼ + (J_y·∂L/∂∇δ)·∂_yBᵢⱼ), per level.
     private func accumulate(dSDF: [Float]?, dGradients: [SIMD3<Float>]?) {
-        guard accumulates.on else { return }
+        guard !group.isFrozen else { return }
         let L = lengthUnit, n = lastCount
         for (l, lattice) in lattices.enumerated() {
             let g = store.grad(heights) + lattice.offset, nodes = lattice.nodes
             for k in 0..<n {
-                let s = last[l * n + k]
+                let s = last[l * n + k].sample
                 guard s.valid else { continue }
                 let ds = dSDF?[k] ?? 0
                 let v = dGradients?[k] ?? .zero
@@ -214,9 +215,14 @@ struct HeightLattice: Sendable {
         return s
     }
 
-    /// h and its derivatives in lattice units at a sample: (h, hₓ, h_y, hₓₓ, hₓᵧ, h_yy).
+    /// h and its first and second derivatives in lattice units.
+    struct Derivatives {
+        var h: Float = 0, hx: Float = 0, hy: Float = 0, hxx: Float = 0, hxy: Float = 0, hyy: Float = 0
+    }
+
+    /// h and its derivatives at a sample, from the heights `c` of this lattice.
     @inline(__always)
-    func heightDerivatives(_ s: Sample, _ c: UnsafePointer<Float>) -> (Float, Float, Float, Float, Float, Float) {
+    func derivatives(_ s: Sample, _ c: UnsafePointer<Float>) -> Derivatives {
         var h: Float = 0, hx: Float = 0, hy: Float = 0, hxx: Float = 0, hxy: Float = 0, hyy: Float = 0
         for j in 0..<4 {
             let row = s.node.y + j
@@ -231,12 +237,6 @@ struct HeightLattice: Sendable {
             h += s.wy[j] * v; hx += s.wy[j] * vd; hy += s.dy[j] * v
             hxx += s.wy[j] * vdd; hxy += s.dy[j] * vd; hyy += s.ddy[j] * v
         }
-        return (h, hx, hy, hxx, hxy, hyy)
+        return Derivatives(h: h, hx: hx, hy: hy, hxx: hxx, hxy: hxy, hyy: hyy)
     }
-
-}
-
-/// Whether the group is trainable (set by the group when it is frozen or thawed).
-private final class AccumulateFlag {
-    var on = true
 }

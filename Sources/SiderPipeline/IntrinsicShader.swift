@@ -81,7 +81,9 @@ public final class IntrinsicShader: DifferentiableShader {
             lastSkin = pixels.map { p in skinConfidence.map { $0[Int(p)] } ?? 1 }
             // a_d only where it counts (m < 1): where m = 1, a = a_s and ∂L/∂a_d = 0.
             detailRows = (0..<n).filter { lastSkin[$0] < 1 }
-            let xd = detailRows.flatMap { [x[3 * $0], x[3 * $0 + 1], x[3 * $0 + 2]] }
+            var xd: [Float] = []
+            xd.reserveCapacity(3 * detailRows.count)
+            for i in detailRows { xd.append(contentsOf: x[(3 * i)..<(3 * i + 3)]) }
             if !detailRows.isEmpty { xd.withUnsafeBufferPointer { d.forward(points: $0.baseAddress!, count: detailRows.count) } }
             let ad = detailRows.isEmpty ? [] : unflattened(d.rgb, count: detailRows.count)
             for (k, i) in detailRows.enumerated() { a[i] = lastSkin[i] * a[i] + (1 - lastSkin[i]) * ad[k] }

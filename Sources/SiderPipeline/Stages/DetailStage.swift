@@ -21,11 +21,13 @@ public final class DetailStage {
         self.face = face
         self.config = config
         let frame = trainer.frame
-        var delta: (any DifferentiableSDF)? = config.detail.geometry.delta.map {
-            NetworkGeometry(network: SDFNetwork(config: $0, seed: seeds.detailField), frame: frame, group: "delta")
-        }
-        if let height = config.detail.geometry.height {
+        let delta: (any DifferentiableSDF)?
+        if let height = config.detail.geometry.height {   // at most one kind (config validation)
             delta = try HeightFieldDetail(camera: face.camera, config: height, lengthUnit: frame.scale)
+        } else {
+            delta = config.detail.geometry.delta.map {
+                NetworkGeometry(network: SDFNetwork(config: $0, seed: seeds.detailField), frame: frame, group: "delta")
+            }
         }
         geometry = RefinedGeometry(coarse: coarse, detail: delta)
         skinConfidence = config.detail.shader.intrinsic?.skin.map { SkinConfidence.map(image: face.image, rays: face.rays, config: $0) }
