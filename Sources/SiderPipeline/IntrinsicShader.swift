@@ -4,7 +4,9 @@ import NeuralFields
 /// The intrinsic shader, a choice of g_ω: c(x̂) = a(x̂) ⊙ S(n; ℓ) [+ s(n, v)·(1, 1, 1)].
 ///
 /// - S_c(n) = Σₖ ℓₖ꜀·Yₖ(n), second-order spherical harmonics (`SphericalHarmonics`), 9 × 3
-///   coefficients ℓ, learned (group "light");
+///   coefficients ℓ, learned (group "light"); with grey light 9 coefficients ℓₖ shared by the
+///   channels (the light's colour and the albedo's are one product, so only white light leaves
+///   the face's colour to a, where the albedo priors can hold it);
 /// - a = m·a_s(x̂) + (1 − m)·a_d(x̂): a_s the skin albedo of low bandwidth (group "albedo"),
 ///   a_d a finer albedo (group "albedoDetail") where the pixel's skin confidence m is low;
 /// - s: an optional white specular lobe (`SpecularLobe`, group "specular").
@@ -33,6 +35,15 @@ public final class IntrinsicShader: DifferentiableShader {
     private var detailRows: [Int] = []
     /// s per point of the last forward (empty without a lobe).
     public private(set) var lastSpecular: [Float] = []
+    /// The skin albedo a_s per point of the last forward (before the blend with a_d).
+    public private(set) var lastSkinAlbedo: [SIMD3<Float>] = []
+    /// m per point of the last forward (1 everywhere without a_d).
+    public var lastSkinWeights: [Float] { albedoDetail == nil ? [Float](repeating: 1, count: lastSkinAlbedo.count) : lastSkin }
+    /// ∂L/∂a_s per point from priors on the albedo (the albedo loss terms), added by the next
+    /// `backward` and then cleared.
+    public var pendingSkinAlbedoGradients: [SIMD3<Float>]?
+    /// One coefficient per band for all channels (`InitialLightConfig.grey`).
+    public let greyLight: Bool
 
     public init(config: IntrinsicShaderConfig, frame: CoarseFrame, skinConfidence: [Float]?, seed: UInt64, detailSeed: UInt64) {
         albedo = ColorField(config: config.albedo, name: "a", seed: seed)
@@ -40,13 +51,14 @@ public final class IntrinsicShader: DifferentiableShader {
         self.frame = frame
         specular = config.specular.map { SpecularLobe(strength: $0.strength, shininess: $0.shininess) }
         self.skinConfidence = config.albedoDetail == nil ? nil : skinConfidence
-        lightView = lightStore.allocate("sh", count: 27)
+        greyLight = config.light.grey ?? false
+        lightView = lightStore.allocate("sh", count: greyLight ? 9 : 27)
         lightStore.freeze()
         // ℓ₀ (constant) and ℓ₃ (n_z) per channel: S(n) = ambient − frontal·n_z.
-        let l = lightStore.value(lightView)
-        for c in 0..<3 {
-            l[0 * 3 + c] = config.light.ambient / 0.886227
-            l[3 * 3 + c] = -config.light.frontal / 1.023328
+        let l = lightStore.value(lightView), channels = greyLight ? 1 : 3
+        for c in 0..<channels {
+            l[0 * channels + c] = config.light.ambient / 0.886227
+            l[3 * channels + c] = -config.light.frontal / 1.023328
         }
         lightStore.markChanged()
         var gs: [any ParameterGroup] = [NetworkParameterGroup(name: "albedo", store: albedo.store) { [albedo] in
@@ -63,20 +75,26 @@ public final class IntrinsicShader: DifferentiableShader {
     public var parameterGroups: [any ParameterGroup] { groups }
     public var featureCount: Int { 0 }
 
-    /// ℓ as 9 rows of (r, g, b).
+    /// ℓ as 9 rows of (r, g, b) (equal channels with grey light).
     public var lighting: [[Float]] {
+        lightRows.map { [$0.x, $0.y, $0.z] }
+    }
+
+    /// ℓₖ as (r, g, b) for k = 0…8.
+    var lightRows: [SIMD3<Float>] {
         let l = lightStore.value(lightView)
-        return (0..<9).map { k in (0..<3).map { l[3 * k + $0] } }
+        return (0..<9).map { k in greyLight ? SIMD3(repeating: l[k]) : SIMD3(l[3 * k], l[3 * k + 1], l[3 * k + 2]) }
     }
 
     public func forward(points: [SIMD3<Float>], normals: [SIMD3<Float>], viewDirections: [SIMD3<Float>],
                         features: [Float], pixels: [Int32]) -> [SIMD3<Float>] {
         let n = points.count
         lastNormals = normals
-        guard n > 0 else { lastAlbedo = []; lastShading = []; lastSkin = []; lastSpecular = []; return [] }
+        guard n > 0 else { lastAlbedo = []; lastShading = []; lastSkin = []; lastSpecular = []; lastSkinAlbedo = []; return [] }
         let x = points.flattened(frame.normalised)
         x.withUnsafeBufferPointer { albedo.forward(points: $0.baseAddress!, count: n) }
         var a = unflattened(albedo.rgb, count: n)
+        lastSkinAlbedo = a
         if let d = albedoDetail {
             lastSkin = pixels.map { p in skinConfidence.map { $0[Int(p)] } ?? 1 }
             // a_d only where it counts (m < 1): where m = 1, a = a_s and ∂L/∂a_d = 0.
@@ -88,8 +106,7 @@ public final class IntrinsicShader: DifferentiableShader {
             let ad = detailRows.isEmpty ? [] : unflattened(d.rgb, count: detailRows.count)
             for (k, i) in detailRows.enumerated() { a[i] = lastSkin[i] * a[i] + (1 - lastSkin[i]) * ad[k] }
         }
-        let l = lightStore.value(lightView)
-        let rows = (0..<9).map { k in SIMD3(l[3 * k], l[3 * k + 1], l[3 * k + 2]) }
+        let rows = lightRows
         var s = [SIMD3<Float>](repeating: .zero, count: n)
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 9) { y in
             for i in 0..<n {
@@ -111,8 +128,8 @@ public final class IntrinsicShader: DifferentiableShader {
 
     public func backward(dColors: [SIMD3<Float>]) -> ShadingInputGradients {
         let n = dColors.count
-        guard n > 0 else { return ShadingInputGradients(points: [], normals: [], features: []) }
-        let l = lightStore.value(lightView), gl = lightStore.grad(lightView)
+        guard n > 0 else { pendingSkinAlbedoGradients = nil; return ShadingInputGradients(points: [], normals: [], features: []) }
+        let rows = lightRows, gl = lightStore.grad(lightView), grey = greyLight
         var dNormals = [SIMD3<Float>](repeating: .zero, count: n)
         var dAlbedo = [SIMD3<Float>](repeating: .zero, count: n)
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 9) { y in
@@ -124,8 +141,12 @@ public final class IntrinsicShader: DifferentiableShader {
                     SphericalHarmonics.jacobian(lastNormals[i], into: jac.baseAddress!)
                     var dn = SIMD3<Float>.zero
                     for k in 0..<9 {
-                        gl[3 * k] += dS.x * y[k]; gl[3 * k + 1] += dS.y * y[k]; gl[3 * k + 2] += dS.z * y[k]
-                        dn += jac[k] * (dS.x * l[3 * k] + dS.y * l[3 * k + 1] + dS.z * l[3 * k + 2])
+                        if grey {
+                            gl[k] += dS.sum() * y[k]
+                        } else {
+                            gl[3 * k] += dS.x * y[k]; gl[3 * k + 1] += dS.y * y[k]; gl[3 * k + 2] += dS.z * y[k]
+                        }
+                        dn += jac[k] * (dS * rows[k]).sum()
                     }
                     dNormals[i] = dn
                 }
@@ -136,6 +157,8 @@ public final class IntrinsicShader: DifferentiableShader {
         }
         var dSkinAlbedo = dAlbedo
         if albedoDetail != nil { for i in 0..<n { dSkinAlbedo[i] *= lastSkin[i] } }
+        if let prior = pendingSkinAlbedoGradients, prior.count == n { for i in 0..<n { dSkinAlbedo[i] += prior[i] } }
+        pendingSkinAlbedoGradients = nil
         var dPoints = Self.pullback(albedo, dSkinAlbedo)
         if let d = albedoDetail, !detailRows.isEmpty {
             let dd = detailRows.map { dAlbedo[$0] * (1 - lastSkin[$0]) }

@@ -104,6 +104,9 @@ import SiderCore
              "detail.geometry.height.margin must be in 0…16"),
             (load("fast.json", ["detail.geometry.height=null", "detail.geometry.delta=null"]), "detail.geometry.delta is needed with coarse.priorGrid"),
             (load("fast-network.json", [#"detail.geometry.height={"spacing": 2}"#]), "detail.geometry needs at most one of"),
+            (load("fast-network.json", [#"detail.losses.albedoChroma={"weight": 1}"#]), "detail.losses.albedoChroma needs detail.shader.intrinsic"),
+            (load("fast.json", ["detail.losses.albedoChroma.weight=-1"]), "detail.losses.albedoChroma.weight = -1.0 is out of range"),
+            (load("fast.json", ["detail.shader.intrinsic.light.grey=2"]), "detail.shader.intrinsic.light.grey"),
             (Self.message { try ConfigLoader.shipped("nonesuch") }, "unknown preset 'nonesuch'"),
         ]
         for (message, expected) in cases {

@@ -82,7 +82,9 @@ import SiderCore
         detail.tracer.threshold = 1e-7; detail.tracer.secantSteps = 30; detail.tracer.maxSteps = 80
         let prior = NormalSmoothness(weight: colourOnly ? 0 : 0.2, step: 0.05, points: 40)
         detail.losses["smoothness"] = ["weight": prior.weight, "step": prior.step, "points": Float(prior.points)]
-        if colourOnly { detail.losses["sdf"] = ["weight": 0]; detail.losses["eikonal"] = ["weight": 0] }
+        if colourOnly { detail.losses["sdf"] = ["weight": 0]; detail.losses["eikonal"] = ["weight": 0]; detail.losses["albedoChroma"] = nil }
+        // The albedo's priors (fast: albedoChroma) are part of the whole objective J.
+        let albedoTerms = Set(try LossTerms.make(detail.losses).albedo.map(\.name))
         var problem = Self.problem(geometry, tracer: SphereTracer(settings: detail.tracer))
         try #require(problem.rays.count > 100)
         // Targets away from θ₀'s colours, so that no L1 kink lies within the step (a crossing
@@ -147,7 +149,7 @@ import SiderCore
         let record = { opt.state.rng = rng; geometry.zeroGradients(); shader.zeroGradients()
                        return opt.accumulateGradients(rays: rays, points: points) }()
         #expect(record.hitFraction == 1, "every ray must hit (\(record.hitFraction))")
-        #expect(Set(record.terms.keys) == (colourOnly ? [colourName] : [colourName, "sdf", "eikonal", "smoothness"]))
+        #expect(Set(record.terms.keys) == Set(colourOnly ? [colourName] : [colourName, "sdf", "eikonal", "smoothness"]).union(albedoTerms))
         var failures: [String] = []
         let stores: [(String, ParameterStore, Bool)] =
             (geometry.coarseNetwork.map { [("f_c", $0.network.store, config.detail.optimizer.groups["f_c"]?.frozen ?? false)] } ?? [])

@@ -12,10 +12,10 @@ import SiderCore
 @Suite struct IntrinsicShaderTests {
     static let frame = CoarseFrame(center: [0, 0, 1], scale: 0.2)
 
-    static func shader(specular: Bool = true) -> IntrinsicShader {
+    static func shader(specular: Bool = true, grey: Bool = false) -> IntrinsicShader {
         let config = IntrinsicShaderConfig(albedo: ColorFieldConfig(frequencies: 2, hidden: [8]),
                                            albedoDetail: ColorFieldConfig(frequencies: 4, hidden: [8]),
-                                           skin: nil, light: InitialLightConfig(ambient: 0.6, frontal: 0.4),
+                                           skin: nil, light: InitialLightConfig(ambient: 0.6, frontal: 0.4, grey: grey),
                                            specular: specular ? SpecularLobeConfig(strength: 0.3, shininess: 4) : nil)
         var rng = SeededGenerator(seed: 3)
         let skin = (0..<16).map { _ in rng.uniform() }
@@ -99,8 +99,9 @@ import SiderCore
         }
     }
 
-    @Test func inputGradientsMatchCentralDifferences() {
-        let s = Self.shader()
+    /// ∂c/∂n and ∂c/∂x̂ against central differences, with a colour per channel and with grey light.
+    @Test(arguments: [false, true]) func inputGradientsMatchCentralDifferences(grey: Bool) {
+        let s = Self.shader(grey: grey)
         var rng = SeededGenerator(seed: 5)
         let n = 16
         let points = (0..<n).map { _ in Self.frame.world(SIMD3(rng.uniform(-0.8, 0.8), rng.uniform(-0.8, 0.8), rng.uniform(-0.8, 0.8))) }
@@ -144,9 +145,11 @@ import SiderCore
         }
     }
 
-    /// c is linear in ℓ: the accumulated ∂J/∂ℓ equals the difference quotient of J.
-    @Test func lightGradientMatchesDifferences() {
-        let s = Self.shader()
+    /// c is linear in ℓ: the accumulated ∂J/∂ℓ equals the difference quotient of J, for a
+    /// colour per channel (27 coefficients) and for grey light (9 shared by the channels).
+    @Test(arguments: [false, true]) func lightGradientMatchesDifferences(grey: Bool) {
+        let s = Self.shader(grey: grey)
+        #expect(s.lightStore.count == (grey ? 9 : 27))
         var rng = SeededGenerator(seed: 9)
         let n = 12
         let points = (0..<n).map { _ in Self.frame.world(SIMD3(rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5), 0)) }
@@ -162,7 +165,8 @@ import SiderCore
         s.zeroGradients()
         _ = s.backward(dColors: weights)
         let grad = s.lightStore.gradArray
-        for j in 0..<27 {
+        if grey { #expect(s.lighting.allSatisfy { $0[0] == $0[1] && $0[1] == $0[2] }) }
+        for j in 0..<s.lightStore.count {
             let v = s.lightStore.values[j]
             s.lightStore.values[j] = v + 0.01; let up = objective()
             s.lightStore.values[j] = v - 0.01; let down = objective()

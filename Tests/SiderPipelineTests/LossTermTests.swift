@@ -162,9 +162,39 @@ import SiderCore
         #expect(throws: (any Error).self) { try LossTerms.make(["photometric": ["weight": 1, "wieght": 2]]) }
         #expect(throws: (any Error).self) { try LossTerms.make(["photometric": ["weight": 1], "smoothness": ["weight": 1]]) }
         #expect(throws: (any Error).self) { try LossTerms.make(["sdf": ["weight": 1]]) }
-        let (color, geometry) = try LossTerms.make(["eikonal": ["weight": 0.1], "photometric": ["weight": 1],
-                                                    "smoothness": ["weight": 0, "step": 0.01, "points": 5], "sdf": ["weight": 3]])
+        let (color, geometry, albedo) = try LossTerms.make(["eikonal": ["weight": 0.1], "photometric": ["weight": 1],
+                                                            "smoothness": ["weight": 0, "step": 0.01, "points": 5], "sdf": ["weight": 3],
+                                                            "albedoChroma": ["weight": 2]])
         #expect(color.map(\.name) == ["photometric"])
         #expect(geometry.map(\.name) == ["sdf", "eikonal"])   // registry order; weight 0 is off
+        #expect(albedo.map(\.name) == ["albedoChroma"])
+        #expect(throws: (any Error).self) { try LossTerms.make(["photometric": ["weight": 1], "albedoChroma": ["weight": 1, "delta": 1]]) }
+    }
+
+    /// The albedo chromaticity prior: its derivative against central differences of its value,
+    /// zero for albedos of one hue (any lightness), and no pull where the skin confidence is 0.
+    @Test func albedoChromaticityGradientMatchesFiniteDifferences() {
+        let term = AlbedoChromaticity(weight: 1.5)
+        var rng = SeededGenerator(seed: 7)
+        let albedo = (0..<12).map { _ in SIMD3<Float>(Float.random(in: 0.2...0.9, using: &rng), Float.random(in: 0.2...0.9, using: &rng),
+                                                      Float.random(in: 0.2...0.9, using: &rng)) }
+        let skin: [Float] = (0..<12).map { $0 == 3 ? 0 : Float($0 % 4 + 1) / 4 }
+        let (value, d) = term.evaluate(albedo: albedo, skin: skin)
+        #expect(value > 0)
+        let h: Float = 1e-3
+        var worst: Float = 0
+        for i in albedo.indices {
+            for k in 0..<3 {
+                var plus = albedo, minus = albedo
+                plus[i][k] += h; minus[i][k] -= h
+                let numeric = term.weight * (term.evaluate(albedo: plus, skin: skin).value - term.evaluate(albedo: minus, skin: skin).value) / (2 * h)
+                worst = max(worst, abs(numeric - d[i][k]) / max(1e-3, abs(numeric)))
+            }
+        }
+        #expect(worst < 2e-2, "worst relative error \(worst)")
+        #expect(d[3] == .zero)
+        let oneHue = albedo.indices.map { SIMD3<Float>(0.6, 0.4, 0.3) * (0.5 + Float($0) / 24) }
+        let flat = term.evaluate(albedo: oneHue, skin: skin)
+        #expect(flat.value < 1e-10 && flat.dAlbedo.allSatisfy { ($0 * $0).sum() < 1e-12 })
     }
 }

@@ -89,7 +89,10 @@ extension ReconstructionConfig {
             try check(intrinsic.light.ambient.isFinite && intrinsic.light.frontal.isFinite, "detail.shader.intrinsic.light",
                       "must be finite")
         }
-        _ = try LossTerms.make(detail.losses)
+        let terms = try LossTerms.make(detail.losses)
+        if let prior = terms.albedo.first {
+            try check(detail.shader.intrinsic != nil, "detail.losses.\(prior.name)", "needs detail.shader.intrinsic (it is a prior on its albedo)")
+        }
         if let highPass = detail.residualHighPass {
             try check(highPass.from >= 0, "detail.residualHighPass.from", "must be ≥ 0")
             try check(highPass.sigma.isFinite && highPass.sigma > 0 && highPass.sigma <= 1, "detail.residualHighPass.sigma",

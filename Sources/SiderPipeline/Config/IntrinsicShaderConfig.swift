@@ -35,6 +35,13 @@ public struct SpecularLobeConfig: Codable, Sendable, Equatable {
 public struct InitialLightConfig: Codable, Sendable, Equatable {
     public var ambient: Float
     public var frontal: Float
+    /// White light: one coefficient per band shared by the three channels (9 instead of 27), so
+    /// S is grey and the albedo carries the face's colour (nil: false, a colour per channel).
+    public var grey: Bool?
+
+    public init(ambient: Float, frontal: Float, grey: Bool? = nil) {
+        self.ambient = ambient; self.frontal = frontal; self.grey = grey
+    }
 }
 
 /// m(p) = (1 − ramp(‖χ(p) − χ̄‖; d₀, d₁)) · ramp(q(p); q₀, q₁), where χ = rgb/(r+g+b) is the

@@ -8,6 +8,15 @@ public protocol ColorLossTerm: Sendable {
     func evaluate(colors: [SIMD3<Float>], targets: [SIMD3<Float>]) -> (value: Float, dColors: [SIMD3<Float>])
 }
 
+/// A term that acts on the intrinsic shader's skin albedo a_s at the hits (a prior on g_ω).
+public protocol AlbedoLossTerm: Sendable {
+    var name: String { get }
+    var weight: Float { get }
+    /// Its value (unweighted) and ∂(weight·value)/∂a_s per hit, for a_s and the skin
+    /// confidence m at each hit.
+    func evaluate(albedo: [SIMD3<Float>], skin: [Float]) -> (value: Float, dAlbedo: [SIMD3<Float>])
+}
+
 /// A term that acts on f_θ at points. Every iteration runs one f_θ forward pass over a
 /// `PointBatch`: the hit points x̂ first, then the regulariser points 𝒫ᵦ, then each term's own
 /// points (`extraPoints`); each term reads its rows and adds its derivatives there.
@@ -101,6 +110,7 @@ public enum LossTerms {
     enum Maker: Sendable {
         case color(@Sendable (inout LossTermOptions) throws -> any ColorLossTerm)
         case geometry(@Sendable (inout LossTermOptions) throws -> any GeometryLossTerm)
+        case albedo(@Sendable (inout LossTermOptions) throws -> any AlbedoLossTerm)
     }
 
     static let registry: [(name: String, make: Maker)] = [
@@ -109,17 +119,18 @@ public enum LossTerms {
         ("sdf", .geometry { try SDFAgreement(options: &$0) }),
         ("eikonal", .geometry { try Eikonal(options: &$0) }),
         ("smoothness", .geometry { try NormalSmoothness(options: &$0) }),
+        ("albedoChroma", .albedo { try AlbedoChromaticity(options: &$0) }),
     ]
 
     public static var names: [String] { registry.map(\.name) }
 
     /// The configured terms with a weight above 0 (a weight of 0 turns a term off), in registry order.
     public static func make(_ config: [String: [String: Float]]) throws
-        -> (color: [any ColorLossTerm], geometry: [any GeometryLossTerm]) {
+        -> (color: [any ColorLossTerm], geometry: [any GeometryLossTerm], albedo: [any AlbedoLossTerm]) {
         if let unknown = Set(config.keys).subtracting(names).sorted().first {
             throw SiderError(.badInput, "config: unknown loss term detail.losses.\(unknown) (known: \(names.joined(separator: ", ")))")
         }
-        var color: [any ColorLossTerm] = [], geometry: [any GeometryLossTerm] = []
+        var color: [any ColorLossTerm] = [], geometry: [any GeometryLossTerm] = [], albedo: [any AlbedoLossTerm] = []
         for (name, maker) in registry {
             guard let values = config[name] else { continue }
             var options = LossTermOptions(name: name, values: values)
@@ -132,10 +143,14 @@ public enum LossTerms {
                 let term = try make(&options)
                 try options.finish()
                 if term.weight > 0 { geometry.append(term) }
+            case .albedo(let make):
+                let term = try make(&options)
+                try options.finish()
+                if term.weight > 0 { albedo.append(term) }
             }
         }
         guard !color.isEmpty else { throw SiderError(.badInput, "config: detail.losses needs a colour term (photometric or photometricSmooth) with a weight above 0") }
-        return (color, geometry)
+        return (color, geometry, albedo)
     }
 }
 

@@ -41,6 +41,9 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
     public let renderer: SurfaceRenderer
     let colorTerms: [any ColorLossTerm]
     let geometryTerms: [any GeometryLossTerm]
+    let albedoTerms: [any AlbedoLossTerm]
+    /// The intrinsic shader inside `shader`, when it is one (the albedo terms' target).
+    private let intrinsic: IntrinsicShader?
     private let groups: [(group: any ParameterGroup, config: ParameterGroupConfig)]
     private var goodState: [(name: String, values: [Float])] = []
     /// The iteration `goodState` was taken at (nil: unknown, e.g. restored from a checkpoint).
@@ -63,7 +66,11 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         self.checkpoints = checkpoints
         targets = problem.targets
         traceHints = [Float](repeating: .nan, count: problem.rays.count)
-        (colorTerms, geometryTerms) = try LossTerms.make(config.losses)
+        (colorTerms, geometryTerms, albedoTerms) = try LossTerms.make(config.losses)
+        intrinsic = (shader as? ConfiguredShader)?.intrinsic ?? (shader as? IntrinsicShader)
+        if !albedoTerms.isEmpty, intrinsic == nil {
+            throw SiderError(.badInput, "config: detail.losses.\(albedoTerms[0].name) needs detail.shader.intrinsic (it is a prior on its albedo)")
+        }
         renderer = SurfaceRenderer(tracer: SphereTracer(settings: config.tracer), feature: config.shader.feature,
                                    normal: config.shader.normal)
         let all = geometry.parameterGroups + shader.parameterGroups
@@ -119,6 +126,15 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
             let (v, d) = term.evaluate(colors: batch.colors, targets: targets)
             dColors = dColors.isEmpty ? d : zip(dColors, d).map(+)
             values.append((term.weight, term.name, v))
+        }
+        if let intrinsic, !albedoTerms.isEmpty {
+            var dAlbedo = [SIMD3<Float>](repeating: .zero, count: h)
+            for term in albedoTerms {
+                let (v, d) = term.evaluate(albedo: intrinsic.lastSkinAlbedo, skin: intrinsic.lastSkinWeights)
+                for i in 0..<h { dAlbedo[i] += d[i] }
+                values.append((term.weight, term.name, v))
+            }
+            intrinsic.pendingSkinAlbedoGradients = dAlbedo
         }
         let seeds = h > 0 ? renderer.backward(batch, dColors: dColors, geometry: geometry, shader: shader) : []
         profile.colourBackward += clock.seconds
