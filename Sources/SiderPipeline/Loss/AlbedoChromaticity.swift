@@ -6,8 +6,9 @@
 ///
 /// m the skin confidence (brows, lips, stubble carry none). Skin's albedo changes its lightness
 /// more than its hue over a face, while a highlight adds white: an albedo that took the
-/// highlight in would turn paler there. Held to one hue, it leaves the highlight to the
-/// specular lobe, which reads relief as the photo shows it (NextFace's chromaticity consistency).
+/// highlight in would turn paler there (NextFace's chromaticity consistency). It holds only
+/// with white light (`InitialLightConfig.grey`): with a colour per channel the light takes the
+/// skin's colour and the albedo, grey, has no hue to lose.
 public struct AlbedoChromaticity: AlbedoLossTerm {
     public let name = "albedoChroma"
     public var weight: Float
