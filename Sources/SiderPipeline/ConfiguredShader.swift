@@ -31,3 +31,10 @@ public final class ConfiguredShader: DifferentiableShader {
 
     public func backward(dColors: [SIMD3<Float>]) -> ShadingInputGradients { base.backward(dColors: dColors) }
 }
+
+extension DifferentiableShader {
+    /// The intrinsic shader this is, or that a `ConfiguredShader` wraps (nil for g_ω's network).
+    public var intrinsicShader: IntrinsicShader? {
+        (self as? ConfiguredShader)?.intrinsic ?? (self as? IntrinsicShader)
+    }
+}

@@ -26,7 +26,7 @@ public struct FaceImages {
         colors = [SIMD3<Float>](repeating: .zero, count: n)
         normals = [SIMD3<Float>](repeating: .zero, count: n)
         depth = [Float](repeating: .infinity, count: n)
-        let intrinsic = (shader as? ConfiguredShader)?.intrinsic ?? (shader as? IntrinsicShader)
+        let intrinsic = shader.intrinsicShader
         if intrinsic != nil {
             albedo = [SIMD3<Float>](repeating: .zero, count: n)
             shading = albedo

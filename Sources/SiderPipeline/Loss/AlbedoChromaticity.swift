@@ -21,10 +21,8 @@ public struct AlbedoChromaticity: AlbedoLossTerm {
 
     public func evaluate(albedo: [SIMD3<Float>], skin: [Float]) -> (value: Float, dAlbedo: [SIMD3<Float>]) {
         var d = [SIMD3<Float>](repeating: .zero, count: albedo.count)
-        let chroma = albedo.map { a -> SIMD3<Float> in
-            let s = a.sum()
-            return s > 1e-6 ? a / s : SIMD3(repeating: 1 / 3)
-        }
+        let sums = albedo.map { $0.sum() }
+        let chroma = zip(albedo, sums).map { a, s in s > 1e-6 ? a / s : SIMD3(repeating: 1 / 3) }
         var total: Float = 0, mean = SIMD3<Float>.zero
         for (c, m) in zip(chroma, skin) { total += m; mean += m * c }
         guard total > 1e-6 else { return (0, d) }
@@ -33,10 +31,9 @@ public struct AlbedoChromaticity: AlbedoLossTerm {
         for i in albedo.indices where skin[i] > 0 {
             let e = chroma[i] - mean
             value += skin[i] * (e * e).sum()
-            let s = albedo[i].sum()
-            guard s > 1e-6 else { continue }
+            guard sums[i] > 1e-6 else { continue }
             let g = 2 * skin[i] * e / total
-            d[i] = weight * (g - SIMD3(repeating: (g * chroma[i]).sum())) / s
+            d[i] = weight * (g - SIMD3(repeating: (g * chroma[i]).sum())) / sums[i]
         }
         return (value / total, d)
     }

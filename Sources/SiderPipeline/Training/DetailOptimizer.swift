@@ -67,7 +67,7 @@ public final class DetailOptimizer<F: DifferentiableSDF, G: DifferentiableShader
         targets = problem.targets
         traceHints = [Float](repeating: .nan, count: problem.rays.count)
         (colorTerms, geometryTerms, albedoTerms) = try LossTerms.make(config.losses)
-        intrinsic = (shader as? ConfiguredShader)?.intrinsic ?? (shader as? IntrinsicShader)
+        intrinsic = shader.intrinsicShader
         if !albedoTerms.isEmpty, intrinsic == nil {
             throw SiderError(.badInput, "config: detail.losses.\(albedoTerms[0].name) needs detail.shader.intrinsic (it is a prior on its albedo)")
         }
