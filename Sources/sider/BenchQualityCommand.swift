@@ -23,6 +23,9 @@ struct BenchQualityCommand: ParsableCommand {
     @Option(help: "Wrinkle suite: comma-separated furrow depths in mm.") var amplitudes = "0.3,0.6,1.0"
     @Option(help: "Wrinkle suite: the scan's texture as photographed (scan) or with its own wrinkle shading taken out of the face (flattened).")
     var texture = "scan"
+    @Option(name: .customLong("start-from"),
+            help: "Wrinkle suite: the mesh the detail stage starts from: prior (the landmark prior, as on a photo) or truth (the undisplaced scan: a diagnostic of the detail stage alone).")
+    var startFrom = "prior"
     @Option(name: .customLong("view-seed"), help: "Seed of the first view.") var viewSeed: UInt64 = 1
     @Option(name: .customLong("render-size"), help: "Render side in pixels.") var renderSize = 512
     @OptionGroup var configOptions: ConfigOptions
@@ -41,6 +44,9 @@ struct BenchQualityCommand: ParsableCommand {
             guard ["scan", "flattened"].contains(texture) else {
                 throw SiderError(.badInput, "unknown --texture '\(texture)' (scan or flattened)")
             }
+            guard ["prior", "truth"].contains(startFrom) else {
+                throw SiderError(.badInput, "unknown --start-from '\(startFrom)' (prior or truth)")
+            }
             let dir = try OutputFolder.prepare(URL(fileURLWithPath: out, isDirectory: true), command: "bench quality", force: force)
             var options = QualityBenchmark.Options(config: config, outputDirectory: dir)
             options.seed = viewSeed
@@ -50,7 +56,8 @@ struct BenchQualityCommand: ParsableCommand {
             let log: (String) -> Void = { FileHandle.standardError.write(Data("quality: \($0)\n".utf8)) }
             if suite == "wrinkles" {
                 options.cases = cases ?? 2
-                let report = try WrinkleBenchmark.run(WrinkleBenchmark.Options(base: options, specs: specs, flattenTexture: texture == "flattened"), progress: log)
+                let report = try WrinkleBenchmark.run(WrinkleBenchmark.Options(base: options, specs: specs, flattenTexture: texture == "flattened",
+                                                                                priorFromTruth: startFrom == "truth"), progress: log)
                 print(report.markdown)
                 print("wrote \(out)/{quality.json,quality.md,seed_*/*}")
                 return

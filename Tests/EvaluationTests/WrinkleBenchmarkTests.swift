@@ -105,6 +105,32 @@ import SiderPipeline
         }
     }
 
+    /// `--start-from truth`: the undisplaced scan, cut to the NoW face region and posed in the
+    /// scene's camera, is seen where the render's face is and with its normals (up to the
+    /// scan's own resolution), and nothing of it lies outside the region.
+    @Test func truthPriorIsTheUndisplacedFaceInTheCamera() throws {
+        guard let scan = Self.scan else { return }
+        let scene = try Self.scene(scan)
+        let region = NoWFaceRegion(landmarks: scan.landmarks)
+        let prior = try WrinkleBenchmark.undisplacedPrior(scan, region: region, scene: scene)
+        let inverse = scene.pose.inverse
+        for v in prior.vertices {
+            let d = inverse.apply(v) - region.centre
+            #expect((d * d).sum().squareRoot() <= region.radius * 1.0001)
+        }
+        #expect(prior.faces.count > 1000 && prior.faces.count < scan.original.mesh.faces.count)
+        let smooth = try WrinkleTruth.renderSmooth(scan, scene: scene, supersampling: 1)
+        let seen = try Rasterizer(camera: scene.camera).render(prior)
+        var angles: [Float] = []
+        for i in seen.normals.indices where seen.triangles[i] >= 0 {
+            #expect(smooth.mask[i], "pixel \(i) covered by the prior but not by the scan")
+            angles.append(Self.angle(seen.normals[i], smooth.normals[i]))
+        }
+        #expect(angles.count > 5000)
+        let mean = angles.reduce(0, +) / Float(angles.count)
+        #expect(mean < 4, "mean angle to the smooth scan's normals \(mean)°")
+    }
+
     /// Scoring end to end on known fields: "detailed" = the true normals and "prior" = the smooth
     /// scan's read correlation = gain = 1 and zero error; the truth seen through a crop at
     /// 0.7× the photo's resolution and 8 bits (the ceiling) keeps most of the detail.

@@ -110,11 +110,15 @@ public enum QualityBenchmark {
 
     /// Front end (`QualityFrontEnd`) and detail pipeline on `photo`, writing into `directory` —
     /// the one place the quality benchmarks run the reconstruction.
+    /// `replacePrior`, when given, swaps the front end's coarse mesh and camera before the
+    /// detail stage (the wrinkle suite's `--prior truth` diagnostic).
     public static func reconstruct(_ photo: RGBImage, name: String, tag: String, directory: URL, landmarker: FaceLandmarker,
-                                   options: Options, progress: (String) -> Void) throws -> Reconstructed {
+                                   options: Options, replacePrior: ((QualityFrontEnd) throws -> QualityFrontEnd)? = nil,
+                                   progress: (String) -> Void) throws -> Reconstructed {
         var clock = Stopwatch()
         progress("\(tag): landmarks and coarse prior")
-        let front = try QualityFrontEnd.run(photo, landmarker: landmarker, crop: options.config.crop, prior: options.coarsePrior)
+        var front = try QualityFrontEnd.run(photo, landmarker: landmarker, crop: options.config.crop, prior: options.coarsePrior)
+        if let replacePrior { front = try replacePrior(front) }
         let frontSeconds = clock.seconds
         clock.reset()
         progress("\(tag): coarse SDF and detail stage (config \(options.config.name))")

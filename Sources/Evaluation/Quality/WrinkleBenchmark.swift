@@ -23,8 +23,13 @@ public enum WrinkleBenchmark {
         public var specs: [WrinkleCaseSpec]
         /// The scan's own wrinkle shading taken out of its texture first (`WrinkleBandFlattening`).
         public var flattenTexture: Bool
-        public init(base: QualityBenchmark.Options, specs: [WrinkleCaseSpec], flattenTexture: Bool = false) {
-            self.base = base; self.specs = specs; self.flattenTexture = flattenTexture
+        /// Diagnostic: the detail stage starts from the undisplaced scan (within the NoW face
+        /// region, posed in the scene's camera) instead of the landmark prior, so the figures
+        /// measure the detail stage alone, given the true broad shape.
+        public var priorFromTruth: Bool
+        public init(base: QualityBenchmark.Options, specs: [WrinkleCaseSpec], flattenTexture: Bool = false,
+                    priorFromTruth: Bool = false) {
+            self.base = base; self.specs = specs; self.flattenTexture = flattenTexture; self.priorFromTruth = priorFromTruth
         }
     }
 
@@ -45,6 +50,7 @@ public enum WrinkleBenchmark {
                                              faceCentre: region.centre, faceRadius: region.radius)
             progress("scene seed \(seed): rendering james without relief")
             let smooth = try WrinkleTruth.renderSmooth(scan, scene: scene)
+            let truePrior = options.priorFromTruth ? try undisplacedPrior(scan, region: region, scene: scene) : nil
             let sceneDir = base.outputDirectory.appendingPathComponent(String(format: "seed_%02d", Int(seed % 100)), isDirectory: true)
             for spec in options.specs {
                 let index = results.count + 1
@@ -53,7 +59,7 @@ public enum WrinkleBenchmark {
                 let truth = try WrinkleTruth.make(spec, scan: scan, scene: scene, smooth: smooth)
                 let result = try runCase(truth, index: index, tag: tag, faceCentre: region.centre,
                                          directory: sceneDir.appendingPathComponent(spec.folderName, isDirectory: true),
-                                         landmarker: landmarker, options: base, progress: progress)
+                                         landmarker: landmarker, options: base, truePrior: truePrior, progress: progress)
                 let face = String(format: "face %.2f° prior → %.2f° ∇f", result.face.prior.meanDegrees, result.face.detailField.meanDegrees)
                 let detail: String
                 if let r = result.wrinkles {
@@ -66,23 +72,51 @@ public enum WrinkleBenchmark {
                 results.append(result)
             }
         }
-        let report = WrinkleReport(preset: base.config.name, seed: base.seed, renderSize: base.renderSize,
+        var report = WrinkleReport(preset: base.config.name, seed: base.seed, renderSize: base.renderSize,
                                    texture: options.flattenTexture ? "flattened" : "scan", cases: results)
+        if options.priorFromTruth { report.prior = undisplacedPriorKind }
         try AtomicFile.writeJSON(report, to: base.outputDirectory.appendingPathComponent("quality.json"))
         try AtomicFile.write(report.markdown, to: base.outputDirectory.appendingPathComponent("quality.md"))
         return report
     }
 
-    /// One case: reconstruction, scoring, images.
+    static let undisplacedPriorKind = "undisplaced scan (truth)"
+
+    /// The `priorFromTruth` mesh: the undisplaced scan at its own resolution (the Loop limit
+    /// positions of its vertices), the triangles within the NoW face region, in the scene's camera frame.
+    static func undisplacedPrior(_ scan: WrinkleScan, region: NoWFaceRegion, scene: ScanScene) throws -> TriangleMesh {
+        let coarse = try scan.nowReference(scan.base).mesh
+        let inside = coarse.vertices.map { v in
+            let d = v - region.centre
+            return (d * d).sum() <= region.radius * region.radius
+        }
+        let kept = coarse.filteringFaces { t in
+            let f = coarse.faces[t]
+            return inside[Int(f.x)] && inside[Int(f.y)] && inside[Int(f.z)]
+        }
+        return TriangleMesh(vertices: scene.pose.apply(kept.vertices), faces: kept.faces)
+    }
+
+    /// One case: reconstruction, scoring, images. `truePrior` replaces the landmark prior
+    /// (and the front end's camera by the scene's) when given.
     public static func runCase(_ truth: WrinkleTruth, index: Int, tag: String, faceCentre: SIMD3<Float>, directory: URL,
-                               landmarker: FaceLandmarker, options: QualityBenchmark.Options,
+                               landmarker: FaceLandmarker, options: QualityBenchmark.Options, truePrior: TriangleMesh? = nil,
                                progress: (String) -> Void) throws -> WrinkleCaseResult {
         let total = Stopwatch()
         try truth.save(to: directory.appendingPathComponent("truth", isDirectory: true))
         let render = truth.truth.render, w = render.scene.width, h = render.scene.height
+        let replace: ((QualityFrontEnd) throws -> QualityFrontEnd)? = truePrior.map { mesh in
+            { front in
+                var front = front
+                front.coarseMesh = mesh
+                front.camera = render.scene.camera
+                front.coarsePrior = CoarsePriorRecord(kind: undisplacedPriorKind, landmarkErrorMeanPx: 0, landmarkErrorMaxPx: 0)
+                return front
+            }
+        }
         let recon = try QualityBenchmark.reconstruct(render.image, name: "james seed \(render.scene.seed) \(truth.spec.label)",
                                                      tag: tag, directory: directory.appendingPathComponent("reconstruction", isDirectory: true),
-                                                     landmarker: landmarker, options: options, progress: progress)
+                                                     landmarker: landmarker, options: options, replacePrior: replace, progress: progress)
         let clock = Stopwatch()
         let (predictions, outcome) = try QualityBenchmark.scoreMeshes(recon, truth: truth.truth, tag: tag, progress: progress)
         let rasters = try predictions.map { try QualityScoring.normalMap($0.mesh, camera: $0.camera) }
