@@ -23,16 +23,20 @@ import SiderCore
 ///
 /// With `levels` > 1, lattices of spacing s, 2s, 4s, … add (h = Σₗ hₗ): the coarse nodes move
 /// broad shape in few steps, where the fine ones alone would need many coherent ones. Nodes outside
-/// a lattice are zero; points with Z ≤ 0 have δ = 0. One parameter group, "delta".
+/// a lattice are zero; points with Z ≤ 0 have δ = 0. Parameter group "delta"; with
+/// `coarseSpacing` one more lattice adds, in group "deltaCoarse", so that broad shape and detail
+/// can have their own schedules.
 public final class HeightFieldDetail: DifferentiableSDF {
     public let camera: PinholeCamera
     public let config: HeightFieldConfig
     public let lengthUnit: Float
     public let group: NetworkParameterGroup
-    /// One lattice per level, finest first (spacing s·2ˡ); their heights add.
+    /// "deltaCoarse", with `coarseSpacing`.
+    public let coarseGroup: NetworkParameterGroup?
+    /// One lattice per level, finest first (spacing s·2ˡ), then the coarse one; their heights add.
     let lattices: [HeightLattice]
-    let store: ParameterStore
-    let heights: ParameterView
+    /// The heights of `group` (every level), then of `coarseGroup`: one store per group.
+    let stores: [ParameterStore]
     /// The last `forward`'s samples and h's derivatives there, level-major (`lattices.count` × points).
     private var last: [(sample: HeightLattice.Sample, h: HeightLattice.Derivatives)] = []
     private var lastCount: Int { last.count / lattices.count }
@@ -48,36 +52,46 @@ public final class HeightFieldDetail: DifferentiableSDF {
         self.camera = camera
         self.config = config
         self.lengthUnit = lengthUnit
-        var lattices: [HeightLattice] = [], total = 0
-        for level in 0..<config.levels {
-            let spacing = config.spacing * Float(1 << level)
+        var lattices: [HeightLattice] = [], totals = [0, 0]
+        var spacings = (0..<config.levels).map { (spacing: config.spacing * Float(1 << $0), part: 0) }
+        if let coarse = config.coarseSpacing { spacings.append((coarse, 1)) }
+        for (spacing, part) in spacings {
+            guard spacing.isFinite, spacing > 0 else { throw SiderError(.badInput, "height field needs positive node spacings") }
             func count(_ pixels: Int) -> Int { Int((Float(pixels) / spacing).rounded(.up)) + 1 + 2 * config.margin }
             let nodes = SIMD2(count(camera.width), count(camera.height))
-            guard let n = CheckedSize.product(nodes.x, nodes.y, limit: 1 << 24), let sum = CheckedSize.sum(total, n, limit: 1 << 24) else {
+            guard let n = CheckedSize.product(nodes.x, nodes.y, limit: 1 << 24), let sum = CheckedSize.sum(totals[part], n, limit: 1 << 24) else {
                 throw SiderError(.badInput, "height field of \(nodes.x)×\(nodes.y) nodes is too large (node spacing \(spacing) crop pixels)")
             }
-            lattices.append(HeightLattice(camera: camera, spacing: spacing, margin: config.margin, nodes: nodes, offset: total))
-            total = sum
+            lattices.append(HeightLattice(camera: camera, spacing: spacing, margin: config.margin, nodes: nodes, part: part, offset: totals[part]))
+            totals[part] = sum
         }
         self.lattices = lattices
-        store = ParameterStore()
-        heights = store.allocate("heights", count: total)
-        store.freeze()
-        group = NetworkParameterGroup(name: "delta", store: store)
+        stores = (0..<(config.coarseSpacing == nil ? 1 : 2)).map { part in
+            let store = ParameterStore()
+            _ = store.allocate("heights", count: totals[part])
+            store.freeze()
+            return store
+        }
+        group = NetworkParameterGroup(name: "delta", store: stores[0])
+        coarseGroup = stores.count > 1 ? NetworkParameterGroup(name: "deltaCoarse", store: stores[1]) : nil
     }
 
-    public var parameterGroups: [any ParameterGroup] { [group] }
+    public var parameterGroups: [any ParameterGroup] { [group] + (coarseGroup.map { [$0] } ?? []) }
     public var featureCount: Int { 0 }
 
     /// Nodes per row and column of the finest level.
     public var nodes: SIMD2<Int> { lattices[0].nodes }
 
-    /// Every level's node heights c (normalised units), each row-major, finest first.
-    public var nodeHeights: UnsafeMutablePointer<Float> { store.value(heights) }
+    /// Every level's node heights c (normalised units) of group "delta", each row-major, finest first.
+    public var nodeHeights: UnsafeMutablePointer<Float> { stores[0].values }
+    /// The coarse lattice's node heights (group "deltaCoarse"), row-major; nil without one.
+    public var coarseNodeHeights: UnsafeMutablePointer<Float>? { stores.count > 1 ? stores[1].values : nil }
+    /// Where lattice `l`'s heights start.
+    private func heights(_ lattice: HeightLattice) -> UnsafeMutablePointer<Float> { stores[lattice.part].values + lattice.offset }
 
     public func sdf(_ points: [SIMD3<Float>]) -> [Float] {
         var out = [Float](repeating: 0, count: points.count)
-        let c = SendableConstPointer(UnsafePointer(nodeHeights)), L = lengthUnit, lattices = lattices
+        let bases = lattices.map { SendableConstPointer(UnsafePointer(heights($0))) }, L = lengthUnit, lattices = lattices
         points.withUnsafeBufferPointer { src in
             let sp = SendableConstPointer(src.baseAddress!)
             out.withUnsafeMutableBufferPointer { dst in
@@ -85,9 +99,9 @@ public final class HeightFieldDetail: DifferentiableSDF {
                 parallelFor(points.count, minChunk: 4096) { range in
                     for i in range {
                         var h: Float = 0
-                        for lattice in lattices {
+                        for (lattice, c) in zip(lattices, bases) {
                             let s = lattice.sample(sp.base[i], second: false)
-                            if s.valid { h += lattice.derivatives(s, c.base + lattice.offset).h }
+                            if s.valid { h += lattice.derivatives(s, c.base).h }
                         }
                         dp.base[i] = -L * h
                     }
@@ -98,11 +112,12 @@ public final class HeightFieldDetail: DifferentiableSDF {
     }
 
     public func forward(_ points: [SIMD3<Float>]) -> GeometryEvaluation {
-        let c = UnsafePointer(nodeHeights), L = lengthUnit
+        let L = lengthUnit
         last = lattices.flatMap { lattice in
-            points.map { x in
+            let c = UnsafePointer(heights(lattice))
+            return points.map { x in
                 let s = lattice.sample(x, second: true)
-                return (s, s.valid ? lattice.derivatives(s, c + lattice.offset) : HeightLattice.Derivatives())
+                return (s, s.valid ? lattice.derivatives(s, c) : HeightLattice.Derivatives())
             }
         }
         var sdf = [Float](repeating: 0, count: points.count)
@@ -150,10 +165,10 @@ public final class HeightFieldDetail: DifferentiableSDF {
 
     /// ∂L/∂cᵢⱼ += −L·(∂L/∂δ·Bᵢⱼ + (Jₓ·∂L/∂∇δ)·∂ₓBᵢⱼ + (J_y·∂L/∂∇δ)·∂_yBᵢⱼ), per level.
     private func accumulate(dSDF: [Float]?, dGradients: [SIMD3<Float>]?) {
-        guard !group.isFrozen else { return }
         let L = lengthUnit, n = lastCount
         for (l, lattice) in lattices.enumerated() {
-            let g = store.grad(heights) + lattice.offset, nodes = lattice.nodes
+            guard !(lattice.part == 0 ? group : coarseGroup!).isFrozen else { continue }
+            let g = stores[lattice.part].grads + lattice.offset, nodes = lattice.nodes
             for k in 0..<n {
                 let s = last[l * n + k].sample
                 guard s.valid else { continue }
@@ -182,7 +197,9 @@ struct HeightLattice: Sendable {
     var spacing: Float
     var margin: Int
     var nodes: SIMD2<Int>
-    /// Where this lattice's heights start in the field's parameters.
+    /// 0: group "delta"'s store, 1: "deltaCoarse"'s.
+    var part: Int
+    /// Where this lattice's heights start in its store.
     var offset: Int
 
     /// One point's lattice cell, weights and derivatives.

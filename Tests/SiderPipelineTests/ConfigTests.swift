@@ -102,6 +102,7 @@ import SiderCore
              "detail.geometry.height.spacing must be in 0.5…64"),
             (load("fast.json", [#"detail.geometry.height={"spacing": 2, "margin": 40}"#, "detail.geometry.delta=null"]),
              "detail.geometry.height.margin must be in 0…16"),
+            (load("fast.json", ["detail.geometry.height.coarseSpacing=2"]), "detail.geometry.height.coarseSpacing must be above spacing"),
             (load("fast.json", ["detail.geometry.height=null", "detail.geometry.delta=null"]), "detail.geometry.delta is needed with coarse.priorGrid"),
             (load("fast-network.json", [#"detail.geometry.height={"spacing": 2}"#]), "detail.geometry needs at most one of"),
             (load("fast-network.json", [#"detail.losses.albedoChroma={"weight": 1}"#]), "detail.losses.albedoChroma needs detail.shader.intrinsic"),

@@ -154,7 +154,7 @@ import SiderCore
         let stores: [(String, ParameterStore, Bool)] =
             (geometry.coarseNetwork.map { [("f_c", $0.network.store, config.detail.optimizer.groups["f_c"]?.frozen ?? false)] } ?? [])
             + (geometry.detailNetwork.map { [("delta", $0.network.store, false)] } ?? [])
-            + ((geometry.detail as? HeightFieldDetail).map { [("delta", $0.store, false)] } ?? []) + shaderStores.map { ($0.0, $0.1, false) }
+            + ((geometry.detail as? HeightFieldDetail).map { h in zip(h.parameterGroups, h.stores).map { ($0.name, $1, false) } } ?? []) + shaderStores.map { ($0.0, $0.1, false) }
         let grads = stores.map { $0.1.gradArray }
         for ((name, store, frozen), grad) in zip(stores, grads) {
             if frozen {
@@ -220,6 +220,7 @@ import SiderCore
             // fast with the other kind of δ: a network where it has a height field, or the reverse.
             if config.detail.geometry.height != nil {
                 config.detail.geometry.height = nil
+                config.detail.optimizer.groups["deltaCoarse"] = nil   // the height field's coarse lattice
                 config.detail.geometry.delta = SDFNetworkConfig(encoding: .positional(frequencies: 7), hidden: [64, 64], skips: [],
                                                                 featureSize: 0, beta: 10, initialRadius: 0, startsAtZero: true)
             } else {
@@ -261,7 +262,7 @@ import SiderCore
         if let height = config.detail.geometry.height {
             // Heights of a few tenths of a millimetre at this frame's scale: relief that tilts n.
             let d = try HeightFieldDetail(camera: Self.camera, config: height, lengthUnit: Self.frame.scale)
-            Self.perturb(d.store, 0.002, seed: 5)
+            for (k, store) in d.stores.enumerated() { Self.perturb(store, 0.002, seed: 5 + UInt64(k)) }
             delta = d
         }
         var small = intrinsicConfig

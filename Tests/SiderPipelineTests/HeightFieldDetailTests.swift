@@ -5,18 +5,26 @@ import SiderCore
 @testable import SiderPipeline
 
 /// δ as a height field over the crop: its value, ∇δ, the Hessian its backward applies and its
-/// parameter gradients against central differences, at random heights and points in front of a
-/// crop camera; zero where no node reaches.
+/// parameter gradients (both groups: the levels' "delta" and the coarse lattice's "deltaCoarse")
+/// against central differences, at random heights and points in front of a crop camera; each
+/// group freezes on its own; zero where no node reaches.
 struct HeightFieldDetailTests {
     static let camera = PinholeCamera(fx: 120, fy: 110, cx: 24, cy: 20, width: 48, height: 40)
 
-    /// Two levels (spacing 3 and 6 crop pixels), random heights.
+    /// Two levels (spacing 3 and 6 crop pixels) and a coarse lattice (spacing 10), random heights.
     static func field(seed: UInt64, spacing: Float = 3) throws -> HeightFieldDetail {
-        let f = try HeightFieldDetail(camera: camera, config: HeightFieldConfig(spacing: spacing, margin: 2, levels: 2), lengthUnit: 0.2)
+        let config = HeightFieldConfig(spacing: spacing, margin: 2, levels: 2, coarseSpacing: 10)
+        let f = try HeightFieldDetail(camera: camera, config: config, lengthUnit: 0.2)
         var rng = SeededGenerator(seed: seed)
-        let n = f.store.count
-        for i in 0..<n { f.nodeHeights[i] = 0.01 * rng.normal() }
+        for part in 0..<2 {
+            for i in 0..<f.stores[part].count { heights(f, part)[i] = 0.01 * rng.normal() }
+        }
         return f
+    }
+
+    /// Group "delta"'s heights (part 0) or "deltaCoarse"'s (part 1).
+    static func heights(_ f: HeightFieldDetail, _ part: Int) -> UnsafeMutablePointer<Float> {
+        part == 0 ? f.nodeHeights : f.coarseNodeHeights!
     }
 
     static func maxAbs(_ v: SIMD3<Float>) -> Float { max(abs(v.x), abs(v.y), abs(v.z)) }
@@ -72,28 +80,40 @@ struct HeightFieldDetailTests {
         f.zeroGradients()
         _ = f.forward(xs)
         f.accumulateParameterGradients(dSDF: dS, dFeatures: nil, dGradients: dG)
-        let grad = f.store.gradArray
-        let touched = grad.indices.filter { grad[$0] != 0 }
-        #expect(touched.count > 20)
-        let coarse = f.lattices[1].offset
-        #expect(touched.contains { $0 < coarse } && touched.contains { $0 >= coarse }, "both levels receive gradients")
+        #expect(f.parameterGroups.map(\.name) == ["delta", "deltaCoarse"])
         let h: Float = 1e-3
-        var worst: Double = 0, scale: Double = 0
-        for i in touched.prefix(30) + touched.suffix(30) {
-            let c = f.nodeHeights[i]
-            f.nodeHeights[i] = c + h; let plus = objective()
-            f.nodeHeights[i] = c - h; let minus = objective()
-            f.nodeHeights[i] = c
-            let fd = (plus - minus) / Double(2 * h)
-            worst = max(worst, abs(fd - Double(grad[i]))); scale = max(scale, abs(fd))
+        for part in 0..<2 {
+            let grad = f.stores[part].gradArray, c = Self.heights(f, part)
+            let touched = grad.indices.filter { grad[$0] != 0 }
+            #expect(touched.count > 20, "part \(part)")
+            if part == 0 {
+                let coarse = f.lattices[1].offset
+                #expect(touched.contains { $0 < coarse } && touched.contains { $0 >= coarse }, "both levels receive gradients")
+            }
+            var worst: Double = 0, scale: Double = 0
+            for i in touched.prefix(30) + touched.suffix(30) {
+                let v = c[i]
+                c[i] = v + h; let plus = objective()
+                c[i] = v - h; let minus = objective()
+                c[i] = v
+                let fd = (plus - minus) / Double(2 * h)
+                worst = max(worst, abs(fd - Double(grad[i]))); scale = max(scale, abs(fd))
+            }
+            #expect(worst < 1e-3 * scale + 1e-4, "part \(part): ∂/∂c off by \(worst) (scale \(scale))")
         }
-        #expect(worst < 1e-3 * scale + 1e-4, "∂/∂c off by \(worst) (scale \(scale))")
-        // Frozen: no parameter gradients, the input derivative still flows.
+        // Each group freezes on its own: no parameter gradients there, the other's still come,
+        // and the input derivative flows.
         f.group.isFrozen = true
         f.zeroGradients()
         _ = f.forward(xs)
+        _ = f.backward(dSDF: dS, dFeatures: nil, dGradients: dG)
+        #expect(f.stores[0].gradArray.allSatisfy { $0 == 0 })
+        #expect(f.stores[1].gradArray.contains { $0 != 0 })
+        f.coarseGroup!.isFrozen = true
+        f.zeroGradients()
+        _ = f.forward(xs)
         let dx = f.backward(dSDF: dS, dFeatures: nil, dGradients: dG)
-        #expect(f.store.gradArray.allSatisfy { $0 == 0 })
+        #expect(f.stores.allSatisfy { $0.gradArray.allSatisfy { $0 == 0 } })
         #expect(dx.contains { $0 != .zero })
     }
 
@@ -117,6 +137,9 @@ struct HeightFieldDetailTests {
         }
         #expect(throws: SiderError.self) {
             try HeightFieldDetail(camera: Self.camera, config: HeightFieldConfig(spacing: 2, levels: 9), lengthUnit: 1)
+        }
+        #expect(throws: SiderError.self) {
+            try HeightFieldDetail(camera: Self.camera, config: HeightFieldConfig(spacing: 2, coarseSpacing: .nan), lengthUnit: 1)
         }
     }
 }

@@ -21,6 +21,7 @@ import SiderPipeline
         p.detail.raysPerBatch = 256
         p.detail.pointsPerBatch = 256
         p.detail.optimizer.groups["delta"]?.startIteration = 2
+        p.detail.optimizer.groups["deltaCoarse"]?.startIteration = 2
         p.checkpoints.every = 4
         p.checkpoints.coarseEvery = 30
         p.checkpoints.snapshotEvery = 6

@@ -50,6 +50,10 @@ extension ReconstructionConfig {
                       "must be in 0.5…64 crop pixels (is \(height.spacing))")
             try check((0...16).contains(height.margin), "detail.geometry.height.margin", "must be in 0…16")
             try check((1...8).contains(height.levels), "detail.geometry.height.levels", "must be in 1…8")
+            if let coarse = height.coarseSpacing {
+                try check(coarse.isFinite && coarse > height.spacing && coarse <= 256, "detail.geometry.height.coarseSpacing",
+                          "must be above spacing and at most 256 crop pixels (is \(coarse))")
+            }
         }
         if let delta = detail.geometry.delta {
             try delta.validate("detail.geometry.delta")

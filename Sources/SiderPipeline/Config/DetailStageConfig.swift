@@ -45,25 +45,29 @@ public struct DetailGeometryConfig: Codable, Sendable, Equatable {
 }
 
 /// The lattices of δ's height field: a node every `spacing` crop pixels, `margin` nodes beyond
-/// the crop's edges, `levels` lattices of spacing s, 2s, 4s, … whose heights add.
+/// the crop's edges, `levels` lattices of spacing s, 2s, 4s, … whose heights add (group
+/// "delta"); with `coarseSpacing` one more lattice of that spacing, its own parameter group
+/// "deltaCoarse" (its own start and rate in the optimiser config: broad shape on its own schedule).
 public struct HeightFieldConfig: Codable, Sendable, Equatable {
     public var spacing: Float
     public var margin: Int
     public var levels: Int
+    public var coarseSpacing: Float?
 
-    public init(spacing: Float, margin: Int = 2, levels: Int = 1) {
-        self.spacing = spacing; self.margin = margin; self.levels = levels
+    public init(spacing: Float, margin: Int = 2, levels: Int = 1, coarseSpacing: Float? = nil) {
+        self.spacing = spacing; self.margin = margin; self.levels = levels; self.coarseSpacing = coarseSpacing
     }
 
-    enum CodingKeys: String, CodingKey { case spacing, margin, levels }
+    enum CodingKeys: String, CodingKey { case spacing, margin, levels, coarseSpacing }
 
-    /// `margin` (2 nodes: the cubic B-spline's support beyond the crop's edge) and `levels` (1)
-    /// may be left out.
+    /// `margin` (2 nodes: the cubic B-spline's support beyond the crop's edge), `levels` (1) and
+    /// `coarseSpacing` (none) may be left out.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         spacing = try c.decode(Float.self, forKey: .spacing)
         margin = try c.decodeIfPresent(Int.self, forKey: .margin) ?? 2
         levels = try c.decodeIfPresent(Int.self, forKey: .levels) ?? 1
+        coarseSpacing = try c.decodeIfPresent(Float.self, forKey: .coarseSpacing)
     }
 }
 
