@@ -30,9 +30,10 @@ public final class HeightFieldDetail: DifferentiableSDF {
     public let camera: PinholeCamera
     public let config: HeightFieldConfig
     public let lengthUnit: Float
-    public let group: NetworkParameterGroup
-    /// "deltaCoarse", with `coarseSpacing`.
-    public let coarseGroup: NetworkParameterGroup?
+    /// One group per store: "delta", then "deltaCoarse" with `coarseSpacing`.
+    let groups: [NetworkParameterGroup]
+    public var group: NetworkParameterGroup { groups[0] }
+    public var coarseGroup: NetworkParameterGroup? { groups.count > 1 ? groups[1] : nil }
     /// One lattice per level, finest first (spacing s·2ˡ), then the coarse one; their heights add.
     let lattices: [HeightLattice]
     /// The heights of `group` (every level), then of `coarseGroup`: one store per group.
@@ -72,11 +73,10 @@ public final class HeightFieldDetail: DifferentiableSDF {
             store.freeze()
             return store
         }
-        group = NetworkParameterGroup(name: "delta", store: stores[0])
-        coarseGroup = stores.count > 1 ? NetworkParameterGroup(name: "deltaCoarse", store: stores[1]) : nil
+        groups = zip(["delta", "deltaCoarse"], stores).map { NetworkParameterGroup(name: $0, store: $1) }
     }
 
-    public var parameterGroups: [any ParameterGroup] { [group] + (coarseGroup.map { [$0] } ?? []) }
+    public var parameterGroups: [any ParameterGroup] { groups }
     public var featureCount: Int { 0 }
 
     /// Nodes per row and column of the finest level.
@@ -86,7 +86,7 @@ public final class HeightFieldDetail: DifferentiableSDF {
     public var nodeHeights: UnsafeMutablePointer<Float> { stores[0].values }
     /// The coarse lattice's node heights (group "deltaCoarse"), row-major; nil without one.
     public var coarseNodeHeights: UnsafeMutablePointer<Float>? { stores.count > 1 ? stores[1].values : nil }
-    /// Where lattice `l`'s heights start.
+    /// Where `lattice`'s heights start in its group's store.
     private func heights(_ lattice: HeightLattice) -> UnsafeMutablePointer<Float> { stores[lattice.part].values + lattice.offset }
 
     public func sdf(_ points: [SIMD3<Float>]) -> [Float] {
@@ -167,7 +167,7 @@ public final class HeightFieldDetail: DifferentiableSDF {
     private func accumulate(dSDF: [Float]?, dGradients: [SIMD3<Float>]?) {
         let L = lengthUnit, n = lastCount
         for (l, lattice) in lattices.enumerated() {
-            guard !(lattice.part == 0 ? group : coarseGroup!).isFrozen else { continue }
+            guard !groups[lattice.part].isFrozen else { continue }
             let g = stores[lattice.part].grads + lattice.offset, nodes = lattice.nodes
             for k in 0..<n {
                 let s = last[l * n + k].sample

@@ -111,7 +111,7 @@ public enum QualityBenchmark {
     /// Front end (`QualityFrontEnd`) and detail pipeline on `photo`, writing into `directory` —
     /// the one place the quality benchmarks run the reconstruction.
     /// `replacePrior`, when given, swaps the front end's coarse mesh and camera before the
-    /// detail stage (the wrinkle suite's `--prior truth` diagnostic).
+    /// detail stage (the wrinkle suite's `--start-from truth` diagnostic).
     public static func reconstruct(_ photo: RGBImage, name: String, tag: String, directory: URL, landmarker: FaceLandmarker,
                                    options: Options, replacePrior: ((QualityFrontEnd) throws -> QualityFrontEnd)? = nil,
                                    progress: (String) -> Void) throws -> Reconstructed {

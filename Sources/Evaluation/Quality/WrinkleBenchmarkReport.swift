@@ -43,9 +43,10 @@ public struct WrinkleReport: Sendable, Codable {
     /// "scan" (james' photographed texture as it is) or "flattened" (its own wrinkle shading
     /// taken out of the face, `WrinkleBandFlattening`).
     public var texture: String
-    /// The mesh the detail stage started from: the landmark prior, or (the `--prior truth`
+    /// The mesh the detail stage started from: the landmark prior, or (the `--start-from truth`
     /// diagnostic) the undisplaced scan.
-    public var prior = "landmark prior"
+    public var prior = WrinkleReport.landmarkPrior
+    public static let landmarkPrior = "landmark prior"
     public var definitions = [
         "face": "render mask ∩ coverage of the coarse prior, detailed.obj and normals.png (and f_c's image when present), render frame",
         "region": "pixels whose surface point has the pattern's unit profile > 0.02 (control: mark amount > 0.002), dilated by 3 px, ∩ face",
@@ -193,7 +194,7 @@ public struct WrinkleReport: Sendable, Codable {
         lines += ["", "Renders of `james` with known relief (\(renderSize)×\(renderSize), \(String(format: "%.2f–%.2f", mmpp.min() ?? 0, mmpp.max() ?? 0)) mm per pixel on the face; "
                   + "high-pass σ = 4 mm = \(String(format: "%.1f–%.1f", sigma.min() ?? 0, sigma.max() ?? 0)) px), preset `\(preset)`, scene seeds from \(seed), "
                   + (texture == "flattened" ? "texture flattened (the scan's own wrinkle shading divided out of the face, 1–6 mm band). " : "the scan's texture as photographed (its own forehead lines included). ")
-                  + (prior == "landmark prior" ? "" : "Detail stage started from the \(prior), not the landmark prior (a diagnostic). ")
+                  + (prior == Self.landmarkPrior ? "" : "Detail stage started from the \(prior), not the landmark prior (a diagnostic). ")
                   + "\"–\": f_c's normal image not written by this pipeline.", ""]
         for key in definitions.keys.sorted() { lines.append("- **\(key)**: \(definitions[key]!)") }
         return lines.joined(separator: "\n") + "\n"
