@@ -10,12 +10,11 @@ public final class ConfiguredShader: DifferentiableShader {
     public init(_ base: any DifferentiableShader) { self.base = base }
 
     /// The shader of `config`, with its initial weights from `seeds`; `skinConfidence` per crop
-    /// pixel (the intrinsic shader's m, nil: 1); `crop` the crop's size in pixels.
-    public convenience init(config: ShaderConfig, frame: CoarseFrame, seeds: SeedPlan, skinConfidence: [Float]?,
-                            crop: (width: Int, height: Int)) {
+    /// pixel (the intrinsic shader's m, nil: 1).
+    public convenience init(config: ShaderConfig, frame: CoarseFrame, seeds: SeedPlan, skinConfidence: [Float]?) {
         if let intrinsic = config.intrinsic {
             self.init(IntrinsicShader(config: intrinsic, frame: frame, skinConfidence: skinConfidence,
-                                      seed: seeds.shader, detailSeed: seeds.albedoDetail, crop: crop))
+                                      seed: seeds.shader, detailSeed: seeds.albedoDetail))
         } else {
             // ConfigValidation guarantees exactly one of the two.
             self.init(NetworkShader(network: RenderingNetwork(config: config.network!, seed: seeds.shader), frame: frame))

@@ -9,9 +9,7 @@ import NeuralFields
 ///   the face's colour to a, where the albedo priors can hold it);
 /// - a = m·a_s(x̂) + (1 − m)·a_d(x̂): a_s the skin albedo of low bandwidth (group "albedo"),
 ///   a_d a finer albedo (group "albedoDetail") where the pixel's skin confidence m is low;
-/// - s: an optional white specular lobe (`SpecularLobe`, group "specular"), whose direction may
-///   follow the light's first band (then ∂L/∂d reaches ℓ₁…ℓ₃) and whose highlight a placement
-///   field may move (`HalfVectorField`).
+/// - s: an optional white specular lobe (`SpecularLobe`, group "specular").
 ///
 /// With a of low bandwidth the fine shading of the photo can only be explained by n, i.e. by
 /// f_θ: the wrinkles go into the geometry instead of into the colour (DECA's detail stage does
@@ -46,23 +44,12 @@ public final class IntrinsicShader: DifferentiableShader {
     public var pendingSkinAlbedoGradients: [SIMD3<Float>]?
     /// One coefficient per band for all channels (`InitialLightConfig.grey`).
     public let greyLight: Bool
-    /// The lobe's direction is the light's first band (`SpecularLobeConfig.followsLight`).
-    let lobeFollowsLight: Bool
 
-    /// `crop`: the crop's size in pixels, which a lobe's placement field needs.
-    public init(config: IntrinsicShaderConfig, frame: CoarseFrame, skinConfidence: [Float]?, seed: UInt64, detailSeed: UInt64,
-                crop: (width: Int, height: Int)? = nil) {
+    public init(config: IntrinsicShaderConfig, frame: CoarseFrame, skinConfidence: [Float]?, seed: UInt64, detailSeed: UInt64) {
         albedo = ColorField(config: config.albedo, name: "a", seed: seed)
         albedoDetail = config.albedoDetail.map { ColorField(config: $0, name: "a_d", seed: detailSeed) }
         self.frame = frame
-        specular = config.specular.map { lobe in
-            let placement = lobe.placementSpacing.map { spacing -> (width: Int, height: Int, spacing: Int) in
-                guard let crop else { preconditionFailure("a placement field needs the crop's size") }
-                return (crop.width, crop.height, spacing)
-            }
-            return SpecularLobe(strength: lobe.strength, shininess: lobe.shininess, placement: placement)
-        }
-        lobeFollowsLight = config.specular?.followsLight ?? false
+        specular = config.specular.map { SpecularLobe(strength: $0.strength, shininess: $0.shininess) }
         self.skinConfidence = config.albedoDetail == nil ? nil : skinConfidence
         greyLight = config.light.grey ?? false
         lightView = lightStore.allocate("sh", count: greyLight ? 9 : 27)
@@ -133,8 +120,7 @@ public final class IntrinsicShader: DifferentiableShader {
         lastShading = s
         var c = zip(a, s).map { $0 * $1 }
         if let specular {
-            if lobeFollowsLight { specular.followedDirection = SIMD3(rows[1].sum(), rows[2].sum(), rows[3].sum()) }
-            lastSpecular = specular.forward(normals: normals, viewDirections: viewDirections, pixels: pixels)
+            lastSpecular = specular.forward(normals: normals, viewDirections: viewDirections)
             for i in 0..<n { c[i] += SIMD3(repeating: lastSpecular[i]) }
         }
         return c
@@ -168,14 +154,6 @@ public final class IntrinsicShader: DifferentiableShader {
         }
         if let specular {
             for (i, g) in specular.backward(dS: dColors.map { $0.sum() }).enumerated() { dNormals[i] += g }
-            if lobeFollowsLight {
-                // d = Σ_c (ℓ₁꜀, ℓ₂꜀, ℓ₃꜀): each channel's coefficient gets ∂L/∂d (grey light's
-                // one coefficient stands for all three).
-                let channels = grey ? 1 : 3, dD = specular.lastDirectionGradient * Float(3 / channels)
-                for c in 0..<channels {
-                    gl[1 * channels + c] += dD.x; gl[2 * channels + c] += dD.y; gl[3 * channels + c] += dD.z
-                }
-            }
         }
         var dSkinAlbedo = dAlbedo
         if albedoDetail != nil { for i in 0..<n { dSkinAlbedo[i] *= lastSkin[i] } }

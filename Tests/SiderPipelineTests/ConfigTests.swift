@@ -108,10 +108,6 @@ import SiderCore
             (load("fast-network.json", [#"detail.losses.albedoChroma={"weight": 1}"#]), "detail.losses.albedoChroma needs detail.shader.intrinsic"),
             (load("fast.json", ["detail.losses.albedoChroma.weight=-1"]), "detail.losses.albedoChroma.weight = -1.0 is out of range"),
             (load("fast.json", ["detail.shader.intrinsic.light.grey=2"]), "detail.shader.intrinsic.light.grey"),
-            (load("fast.json", ["detail.shader.intrinsic.specular.placementSpacing=1"]),
-             "detail.shader.intrinsic.specular.placementSpacing must be 2…crop.size"),
-            (load("fast.json", ["detail.shader.intrinsic.specular.placementSpacing=512"]),
-             "detail.shader.intrinsic.specular.placementSpacing must be 2…crop.size (256)"),
             (Self.message { try ConfigLoader.shipped("nonesuch") }, "unknown preset 'nonesuch'"),
         ]
         for (message, expected) in cases {

@@ -236,9 +236,8 @@ import SiderCore
         // block with the light off; α = 2 passes there, and SpecularLobe's own derivatives are
         // checked at α = 4 in IntrinsicShaderTests).
         if config.detail.losses["photometricSmooth"] != nil { config.detail.losses["photometricSmooth"]?["weight"] = 1 }
-        if let lobe = config.detail.shader.intrinsic?.specular {
-            config.detail.shader.intrinsic?.specular = SpecularLobeConfig(strength: 0.1, shininess: 2, followsLight: lobe.followsLight,
-                                                                          placementSpacing: lobe.placementSpacing.map { _ in 8 })
+        if config.detail.shader.intrinsic?.specular != nil {
+            config.detail.shader.intrinsic?.specular = SpecularLobeConfig(strength: 0.1, shininess: 2)
         }
         let intrinsicConfig = try #require(config.detail.shader.intrinsic)
         let coarse: any DifferentiableSDF
@@ -272,7 +271,7 @@ import SiderCore
         // A skin confidence with every value in [0, 1] over the crop (32²), so both albedos count.
         var rng = SeededGenerator(seed: 8)
         let skin = (0..<(32 * 32)).map { _ in rng.uniform() < 0.3 ? 1 : rng.uniform() }
-        let shader = IntrinsicShader(config: small, frame: Self.frame, skinConfidence: skin, seed: 3, detailSeed: 6, crop: (32, 32))
+        let shader = IntrinsicShader(config: small, frame: Self.frame, skinConfidence: skin, seed: 3, detailSeed: 6)
         Self.perturb(shader.lightStore, 0.3, seed: 7)   // light with a direction, so that ∂S/∂n ≠ 0
         // The lobe stays frontal (d = (0, 0, −1)): tilted, it lights the sphere towards its rim, where x̂ moves fastest.
         let stores = [("albedo", shader.albedo.store)] + (shader.albedoDetail.map { [("albedoDetail", $0.store)] } ?? [])

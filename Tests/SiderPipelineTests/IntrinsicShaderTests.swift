@@ -99,67 +99,6 @@ import SiderCore
         }
     }
 
-    /// A lobe that follows the light, with a placement field (a node every 2 pixels of a 4 × 4
-    /// crop, random offsets): ∂J/∂(ρ, β, e), ∂J/∂ℓ (through S and through the lobe's direction)
-    /// and ∂J/∂n against central differences; the lobe's own direction gets no gradient.
-    @Test(arguments: [false, true]) func placedLobeFollowingTheLightMatchesDifferences(grey: Bool) throws {
-        let config = IntrinsicShaderConfig(albedo: ColorFieldConfig(frequencies: 2, hidden: [8]), albedoDetail: nil, skin: nil,
-                                           light: InitialLightConfig(ambient: 0.6, frontal: 0.4, grey: grey),
-                                           specular: SpecularLobeConfig(strength: 0.3, shininess: 8, followsLight: true, placementSpacing: 2))
-        let s = IntrinsicShader(config: config, frame: Self.frame, skinConfidence: nil, seed: 1, detailSeed: 2, crop: (4, 4))
-        let lobe = try #require(s.specular)
-        #expect(lobe.store.count == 5 + 2 * 3 * 3, "5 lobe parameters and a 3 × 3 lattice of offsets")
-        var rng = SeededGenerator(seed: 17)
-        s.lightStore.valueArray = s.lightStore.valueArray.map { $0 + 0.2 * rng.normal() }
-        var p = lobe.store.valueArray
-        for i in 5..<p.count { p[i] = 0.1 * rng.normal() }
-        lobe.store.valueArray = p
-        let n = 14
-        let pixels = (0..<n).map { Int32($0) }
-        let points = (0..<n).map { _ in Self.frame.world(SIMD3(rng.uniform(-0.5, 0.5), rng.uniform(-0.5, 0.5), 0)) }
-        let views = (0..<n).map { _ in SIMD3<Float>(rng.uniform(-0.2, 0.2), rng.uniform(-0.2, 0.2), 1) }
-        let towards = lobe.parameters.direction - SIMD3<Float>(0, 0, 1)
-        let normals = (0..<n).map { _ -> SIMD3<Float> in
-            let v = towards / (towards * towards).sum().squareRoot() + 0.2 * SIMD3(rng.normal(), rng.normal(), rng.normal())
-            return v / (v * v).sum().squareRoot()
-        }
-        let weights = (0..<n).map { _ in SIMD3<Float>(rng.normal(), rng.normal(), rng.normal()) }
-        func objective(_ nn: [SIMD3<Float>]) -> Double {
-            let c = s.forward(points: points, normals: nn, viewDirections: views, features: [], pixels: pixels)
-            return zip(c, weights).reduce(0.0) { $0 + Double(($1.0 * $1.1).sum()) }
-        }
-        _ = objective(normals)
-        #expect(s.lastSpecular.filter { $0 > 0.01 }.count > n / 2, "the lobe is lit at most points")
-        s.zeroGradients()
-        let d = s.backward(dColors: weights)
-        let lobeGrad = lobe.store.gradArray, lightGrad = s.lightStore.gradArray
-        #expect(lobeGrad[2] == 0 && lobeGrad[3] == 0 && lobeGrad[4] == 0, "the lobe's own direction is unused")
-        func check(_ store: ParameterStore, _ grad: [Float], _ indices: Range<Int>, _ label: String) {
-            for j in indices {
-                let v = store.values[j], h: Float = 1e-3
-                store.values[j] = v + h; let up = objective(normals)
-                store.values[j] = v - h; let down = objective(normals)
-                store.values[j] = v
-                let fd = (up - down) / Double(2 * h)
-                #expect(abs(fd - Double(grad[j])) < 2e-3 + 0.01 * abs(fd), "\(label)[\(j)]: fd \(fd), analytic \(grad[j])")
-            }
-        }
-        check(lobe.store, lobeGrad, 0..<2, "ρ, β")
-        check(lobe.store, lobeGrad, 5..<lobe.store.count, "e")
-        check(s.lightStore, lightGrad, 0..<s.lightStore.count, "ℓ")
-        #expect(lobeGrad[5...].contains { abs($0) > 1e-3 }, "the placement field gets a gradient")
-        let step: Float = 2e-4
-        for i in 0..<n {
-            for k in 0..<3 {
-                var up = normals, down = normals
-                up[i][k] += step; down[i][k] -= step
-                let fd = (objective(up) - objective(down)) / Double(2 * step)
-                #expect(abs(fd - Double(d.normals[i][k])) < 2e-3 + 0.02 * abs(fd), "∂c/∂n[\(i)][\(k)]: fd \(fd), analytic \(d.normals[i][k])")
-            }
-        }
-        #expect(lobe.placementRMSDegrees.map { $0 > 0 } == true)
-    }
-
     /// ∂c/∂n and ∂c/∂x̂ against central differences, with a colour per channel and with grey light.
     @Test(arguments: [false, true]) func inputGradientsMatchCentralDifferences(grey: Bool) {
         let s = Self.shader(grey: grey)

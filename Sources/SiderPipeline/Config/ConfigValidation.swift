@@ -89,10 +89,6 @@ extension ReconstructionConfig {
                 try positive(lobe.strength, "detail.shader.intrinsic.specular.strength")
                 try check(lobe.shininess.isFinite && (1...1000).contains(lobe.shininess), "detail.shader.intrinsic.specular.shininess",
                           "must be in 1…1000 (is \(lobe.shininess))")
-                if let spacing = lobe.placementSpacing {
-                    try check((2...crop.size).contains(spacing), "detail.shader.intrinsic.specular.placementSpacing",
-                              "must be 2…crop.size (\(crop.size)) crop pixels (is \(spacing))")
-                }
             }
             try check(intrinsic.light.ambient.isFinite && intrinsic.light.frontal.isFinite, "detail.shader.intrinsic.light",
                       "must be finite")

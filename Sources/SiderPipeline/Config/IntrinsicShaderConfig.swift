@@ -25,18 +25,10 @@ public struct IntrinsicShaderConfig: Codable, Sendable, Equatable {
 public struct SpecularLobeConfig: Codable, Sendable, Equatable {
     public var strength: Float
     public var shininess: Float
-    /// The lobe's direction is the light's: the first spherical-harmonics band (ℓ₁, ℓ₂, ℓ₃),
-    /// the direction S grows fastest along, instead of a direction of its own (nil: false).
-    public var followsLight: Bool?
-    /// A placement field for the highlight (`HalfVectorField`), a node every this many crop
-    /// pixels (nil: none).
-    public var placementSpacing: Int?
 
-    public init(strength: Float, shininess: Float, followsLight: Bool? = nil, placementSpacing: Int? = nil) {
+    public init(strength: Float, shininess: Float) {
         self.strength = strength
         self.shininess = shininess
-        self.followsLight = followsLight
-        self.placementSpacing = placementSpacing
     }
 }
 

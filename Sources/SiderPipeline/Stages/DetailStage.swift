@@ -31,8 +31,7 @@ public final class DetailStage {
         }
         geometry = RefinedGeometry(coarse: coarse, detail: delta)
         skinConfidence = config.detail.shader.intrinsic?.skin.map { SkinConfidence.map(image: face.image, rays: face.rays, config: $0) }
-        shader = ConfiguredShader(config: config.detail.shader, frame: frame, seeds: seeds, skinConfidence: skinConfidence,
-                                  crop: (face.rays.width, face.rays.height))
+        shader = ConfiguredShader(config: config.detail.shader, frame: frame, seeds: seeds, skinConfidence: skinConfidence)
         var problem = DetailProblem(rays: face.rays, targets: face.targets, coarse: trainer)
         // The prior's distance field is SDF_GT itself: λ₁ holds f_θ to it.
         if let prior = coarse as? PriorDistanceField { problem.regularizerSDF = prior.memoise(problem.regularizerPoints) }

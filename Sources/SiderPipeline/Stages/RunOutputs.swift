@@ -67,7 +67,7 @@ public enum RunOutputs {
         let hits = imgs.normals.reduce(0) { $0 + ($1 == .zero ? 0 : 1) }
         let lighting = detail.shader.intrinsic.map { shader in
             LightingRecord(coefficients: shader.lighting, shadingScale: imgs.shadingScale ?? 1,
-                           specular: shader.specular.map { SpecularRecord($0.parameters, placementRMSDegrees: $0.placementRMSDegrees) })
+                           specular: shader.specular.map { SpecularRecord($0.parameters) })
         }
         return Written(files: files, hitFraction: Float(hits) / Float(face.rays.count), lighting: lighting)
     }

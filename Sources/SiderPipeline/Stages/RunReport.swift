@@ -87,19 +87,15 @@ public struct LightingRecord: Codable, Sendable, Equatable {
 }
 
 /// The specular lobe s = strength·max(0, n·h)^shininess, h halfway between `direction` (towards
-/// the light, camera space) and the direction back to the camera, turned per pixel by the
-/// placement field when there is one.
+/// the light, camera space) and the direction back to the camera.
 public struct SpecularRecord: Codable, Sendable, Equatable {
     public var strength: Float
     public var shininess: Float
     public var direction: [Float]
-    /// RMS angle over the placement field's nodes by which it turns h (nil without one).
-    public var placementRMSDegrees: Float?
 
-    public init(_ p: (strength: Float, shininess: Float, direction: SIMD3<Float>), placementRMSDegrees: Float? = nil) {
+    public init(_ p: (strength: Float, shininess: Float, direction: SIMD3<Float>)) {
         strength = p.strength
         shininess = p.shininess
         direction = [p.direction.x, p.direction.y, p.direction.z]
-        self.placementRMSDegrees = placementRMSDegrees
     }
 }
