@@ -107,6 +107,7 @@ import SiderCore
             (load("fast-network.json", [#"detail.geometry.height={"spacing": 2}"#]), "detail.geometry needs at most one of"),
             (load("fast-network.json", [#"detail.losses.albedoChroma={"weight": 1}"#]), "detail.losses.albedoChroma needs detail.shader.intrinsic"),
             (load("fast.json", ["detail.losses.albedoChroma.weight=-1"]), "detail.losses.albedoChroma.weight = -1.0 is out of range"),
+            (load("fast-network.json", [#"detail.losses.albedoLightness={"weight": 1}"#]), "detail.losses.albedoLightness needs detail.shader.intrinsic"),
             (load("fast.json", ["detail.shader.intrinsic.light.grey=2"]), "detail.shader.intrinsic.light.grey"),
             (Self.message { try ConfigLoader.shipped("nonesuch") }, "unknown preset 'nonesuch'"),
         ]

@@ -164,21 +164,20 @@ import SiderCore
         #expect(throws: (any Error).self) { try LossTerms.make(["sdf": ["weight": 1]]) }
         let (color, geometry, albedo) = try LossTerms.make(["eikonal": ["weight": 0.1], "photometric": ["weight": 1],
                                                             "smoothness": ["weight": 0, "step": 0.01, "points": 5], "sdf": ["weight": 3],
-                                                            "albedoChroma": ["weight": 2]])
+                                                            "albedoLightness": ["weight": 1], "albedoChroma": ["weight": 2]])
         #expect(color.map(\.name) == ["photometric"])
         #expect(geometry.map(\.name) == ["sdf", "eikonal"])   // registry order; weight 0 is off
-        #expect(albedo.map(\.name) == ["albedoChroma"])
+        #expect(albedo.map(\.name) == ["albedoChroma", "albedoLightness"])
         #expect(throws: (any Error).self) { try LossTerms.make(["photometric": ["weight": 1], "albedoChroma": ["weight": 1, "delta": 1]]) }
     }
 
-    /// The albedo chromaticity prior: its derivative against central differences of its value,
-    /// zero for albedos of one hue (any lightness), and no pull where the skin confidence is 0.
-    @Test func albedoChromaticityGradientMatchesFiniteDifferences() {
-        let term = AlbedoChromaticity(weight: 1.5)
-        var rng = SeededGenerator(seed: 7)
+    /// ∂L/∂a of an albedo prior against central differences of its value, on 12 random albedos
+    /// with skin confidences in (0, 1] except m = 0 at `unweighted`, where the gradient must be 0.
+    static func checkAlbedoPrior(_ term: any AlbedoLossTerm, seed: UInt64, unweighted: Int) {
+        var rng = SeededGenerator(seed: seed)
         let albedo = (0..<12).map { _ in SIMD3<Float>(Float.random(in: 0.2...0.9, using: &rng), Float.random(in: 0.2...0.9, using: &rng),
                                                       Float.random(in: 0.2...0.9, using: &rng)) }
-        let skin: [Float] = (0..<12).map { $0 == 3 ? 0 : Float($0 % 4 + 1) / 4 }
+        let skin: [Float] = (0..<12).map { $0 == unweighted ? 0 : Float($0 % 4 + 1) / 4 }
         let (value, d) = term.evaluate(albedo: albedo, skin: skin)
         #expect(value > 0)
         let h: Float = 1e-3
@@ -191,10 +190,32 @@ import SiderCore
                 worst = max(worst, abs(numeric - d[i][k]) / max(1e-3, abs(numeric)))
             }
         }
-        #expect(worst < 2e-2, "worst relative error \(worst)")
-        #expect(d[3] == .zero)
-        let oneHue = albedo.indices.map { SIMD3<Float>(0.6, 0.4, 0.3) * (0.5 + Float($0) / 24) }
+        #expect(worst < 2e-2, "\(term.name): worst relative error \(worst)")
+        #expect(d[unweighted] == .zero)
+    }
+
+    /// The albedo chromaticity prior: its derivative against central differences of its value,
+    /// zero for albedos of one hue (any lightness), and no pull where the skin confidence is 0.
+    @Test func albedoChromaticityGradientMatchesFiniteDifferences() {
+        let term = AlbedoChromaticity(weight: 1.5)
+        Self.checkAlbedoPrior(term, seed: 7, unweighted: 3)
+        let skin: [Float] = (0..<12).map { Float($0 % 4 + 1) / 4 }
+        let oneHue = (0..<12).map { SIMD3<Float>(0.6, 0.4, 0.3) * (0.5 + Float($0) / 24) }
         let flat = term.evaluate(albedo: oneHue, skin: skin)
+        #expect(flat.value < 1e-10 && flat.dAlbedo.allSatisfy { ($0 * $0).sum() < 1e-12 })
+    }
+
+    /// The albedo lightness prior: its derivative against central differences of its value,
+    /// zero for albedos of one lightness (any hue), and no pull where the skin confidence is 0.
+    @Test func albedoLightnessGradientMatchesFiniteDifferences() {
+        let term = AlbedoLightness(weight: 1.5)
+        Self.checkAlbedoPrior(term, seed: 9, unweighted: 5)
+        let skin: [Float] = (0..<12).map { Float($0 % 4 + 1) / 4 }
+        let oneLightness = (0..<12).map { i -> SIMD3<Float> in
+            let hue = SIMD3<Float>(0.5 + Float(i) / 30, 0.4, 0.3 - Float(i) / 60)
+            return hue * (1.2 / hue.sum())
+        }
+        let flat = term.evaluate(albedo: oneLightness, skin: skin)
         #expect(flat.value < 1e-10 && flat.dAlbedo.allSatisfy { ($0 * $0).sum() < 1e-12 })
     }
 }

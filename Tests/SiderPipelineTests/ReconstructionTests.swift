@@ -106,7 +106,7 @@ import SiderPipeline
         let json = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: dir.appendingPathComponent("run.json")))
         #expect(json.crop == report.crop && json.cameraCrop == report.cameraCrop && json.cameraPhoto == report.cameraPhoto)
         #expect(json.lossCurve == report.lossCurve && json.lossCurve.count == 12)
-        #expect(json.lossCurve.allSatisfy { Set($0.terms.keys) == ["photometricSmooth", "sdf", "eikonal", "smoothness", "albedoChroma"] })
+        #expect(json.lossCurve.allSatisfy { Set($0.terms.keys) == ["photometricSmooth", "sdf", "eikonal", "smoothness", "albedoChroma", "albedoLightness"] })
         #expect(json.coarseLoss.count == report.coarseLoss.count && json.config == Self.tinyConfig())
         // The crop camera sees the sphere's centre where the photo camera does, mapped by the crop.
         let c = SIMD3<Float>(0.01, 0, 1)

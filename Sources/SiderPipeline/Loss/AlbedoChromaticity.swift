@@ -20,21 +20,14 @@ public struct AlbedoChromaticity: AlbedoLossTerm {
     }
 
     public func evaluate(albedo: [SIMD3<Float>], skin: [Float]) -> (value: Float, dAlbedo: [SIMD3<Float>]) {
-        var d = [SIMD3<Float>](repeating: .zero, count: albedo.count)
         let sums = albedo.map { $0.sum() }
         let chroma = zip(albedo, sums).map { a, s in s > 1e-6 ? a / s : SIMD3(repeating: 1 / 3) }
-        var total: Float = 0, mean = SIMD3<Float>.zero
-        for (c, m) in zip(chroma, skin) { total += m; mean += m * c }
-        guard total > 1e-6 else { return (0, d) }
-        mean /= total
-        var value: Float = 0
-        for i in albedo.indices where skin[i] > 0 {
-            let e = chroma[i] - mean
-            value += skin[i] * (e * e).sum()
-            guard sums[i] > 1e-6 else { continue }
-            let g = 2 * skin[i] * e / total
-            d[i] = weight * (g - SIMD3(repeating: (g * chroma[i]).sum())) / sums[i]
+        let (value, dChroma) = SkinWeightedVariance.evaluate(chroma, skin: skin)
+        let d = albedo.indices.map { i -> SIMD3<Float> in
+            guard sums[i] > 1e-6 else { return .zero }
+            let g = dChroma[i]
+            return weight * (g - SIMD3(repeating: (g * chroma[i]).sum())) / sums[i]
         }
-        return (value / total, d)
+        return (value, d)
     }
 }

@@ -120,6 +120,7 @@ public enum LossTerms {
         ("eikonal", .geometry { try Eikonal(options: &$0) }),
         ("smoothness", .geometry { try NormalSmoothness(options: &$0) }),
         ("albedoChroma", .albedo { try AlbedoChromaticity(options: &$0) }),
+        ("albedoLightness", .albedo { try AlbedoLightness(options: &$0) }),
     ]
 
     public static var names: [String] { registry.map(\.name) }
