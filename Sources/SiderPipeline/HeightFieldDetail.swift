@@ -84,8 +84,6 @@ public final class HeightFieldDetail: DifferentiableSDF {
 
     /// Every level's node heights c (normalised units) of group "delta", each row-major, finest first.
     public var nodeHeights: UnsafeMutablePointer<Float> { stores[0].values }
-    /// The coarse lattice's node heights (group "deltaCoarse"), row-major; nil without one.
-    public var coarseNodeHeights: UnsafeMutablePointer<Float>? { stores.count > 1 ? stores[1].values : nil }
     /// Where `lattice`'s heights start in its group's store.
     private func heights(_ lattice: HeightLattice) -> UnsafeMutablePointer<Float> { stores[lattice.part].values + lattice.offset }
 

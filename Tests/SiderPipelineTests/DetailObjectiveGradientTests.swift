@@ -82,7 +82,10 @@ import SiderCore
         detail.tracer.threshold = 1e-7; detail.tracer.secantSteps = 30; detail.tracer.maxSteps = 80
         let prior = NormalSmoothness(weight: colourOnly ? 0 : 0.2, step: 0.05, points: 40)
         detail.losses["smoothness"] = ["weight": prior.weight, "step": prior.step, "points": Float(prior.points)]
-        if colourOnly { detail.losses["sdf"] = ["weight": 0]; detail.losses["eikonal"] = ["weight": 0]; detail.losses["albedoChroma"] = nil; detail.losses["albedoLightness"] = nil }
+        if colourOnly {
+            detail.losses["sdf"] = ["weight": 0]; detail.losses["eikonal"] = ["weight": 0]
+            for term in try LossTerms.make(detail.losses).albedo { detail.losses[term.name] = nil }
+        }
         // The albedo's priors (fast: albedoChroma, albedoLightness) are part of the whole objective J.
         let albedoTerms = Set(try LossTerms.make(detail.losses).albedo.map(\.name))
         var problem = Self.problem(geometry, tracer: SphereTracer(settings: detail.tracer))

@@ -16,15 +16,10 @@ struct HeightFieldDetailTests {
         let config = HeightFieldConfig(spacing: spacing, margin: 2, levels: 2, coarseSpacing: 10)
         let f = try HeightFieldDetail(camera: camera, config: config, lengthUnit: 0.2)
         var rng = SeededGenerator(seed: seed)
-        for part in 0..<2 {
-            for i in 0..<f.stores[part].count { heights(f, part)[i] = 0.01 * rng.normal() }
+        for store in f.stores {
+            for i in 0..<store.count { store.values[i] = 0.01 * rng.normal() }
         }
         return f
-    }
-
-    /// Group "delta"'s heights (part 0) or "deltaCoarse"'s (part 1).
-    static func heights(_ f: HeightFieldDetail, _ part: Int) -> UnsafeMutablePointer<Float> {
-        part == 0 ? f.nodeHeights : f.coarseNodeHeights!
     }
 
     static func maxAbs(_ v: SIMD3<Float>) -> Float { max(abs(v.x), abs(v.y), abs(v.z)) }
@@ -83,7 +78,7 @@ struct HeightFieldDetailTests {
         #expect(f.parameterGroups.map(\.name) == ["delta", "deltaCoarse"])
         let h: Float = 1e-3
         for part in 0..<2 {
-            let grad = f.stores[part].gradArray, c = Self.heights(f, part)
+            let grad = f.stores[part].gradArray, c = f.stores[part].values
             let touched = grad.indices.filter { grad[$0] != 0 }
             #expect(touched.count > 20, "part \(part)")
             if part == 0 {
